@@ -1,0 +1,12 @@
+// Neurite benchmarks: `dotnet run -c Release --project bench/Neurite.Bench -- <workload> [options]`.
+// Each result is one JSON line on standard output, so a script can compare it with PyTorch's.
+using Neurite.Bench;
+
+string workload = args.Length > 0 ? args[0] : "help";
+string[] rest = args.Skip(1).ToArray();
+switch (workload)
+{
+    default:
+        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: (none yet)");
+        return 2;
+}
