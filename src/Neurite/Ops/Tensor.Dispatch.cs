@@ -1,0 +1,144 @@
+using Neurite.Kernels;
+
+namespace Neurite;
+
+// The bridge from tensors to kernels: checks dtypes, allocates the output, picks float or double,
+// and takes the contiguous fast path before the strided driver.
+public sealed partial class Tensor
+{
+    internal Layout Layout => new(shape, strides, offset);
+
+    internal static void RequireFloat(string op, Tensor t)
+    {
+        if (!t.DType.IsFloatingPoint())
+            throw new ArgumentException($"{op}: expected a floating-point tensor, got {t.DType.Name()} of shape {Neurite.Shape.Format(t.shape)}");
+    }
+
+    internal static void RequireSameDType(string op, Tensor a, Tensor b)
+    {
+        if (a.DType != b.DType)
+            throw new ArgumentException($"{op}: dtype mismatch, {a.DType.Name()} {Neurite.Shape.Format(a.shape)} and {b.DType.Name()} {Neurite.Shape.Format(b.shape)}");
+        RequireFloat(op, a);
+    }
+
+    /// <summary>y = op(x) elementwise, without recording.</summary>
+    internal static Tensor Map<TOp>(TOp op, Tensor x) where TOp : struct, IUnaryOp
+    {
+        var y = Empty(x.shape, x.DType);
+        if (x.DType == DType.Float32)
+        {
+            if (x.contiguous) op.Invoke<float>(x.Span<float>(), y.Span<float>());
+            else Elementwise.Unary<TOp, float>(op, x.Storage<float>(), x.Layout, y.Span<float>());
+        }
+        else
+        {
+            if (x.contiguous) op.Invoke<double>(x.Span<double>(), y.Span<double>());
+            else Elementwise.Unary<TOp, double>(op, x.Storage<double>(), x.Layout, y.Span<double>());
+        }
+        return y;
+    }
+
+    /// <summary>d = op(a, b) elementwise with broadcasting, without recording.</summary>
+    internal static Tensor Zip<TOp>(TOp op, Tensor a, Tensor b, string name) where TOp : struct, IBinaryOp
+    {
+        RequireSameDType(name, a, b);
+        int[] outShape = Neurite.Shape.Broadcast(name, a.shape, b.shape);
+        var d = Empty(outShape, a.DType);
+        if (a.DType == DType.Float32) Zip<TOp, float>(op, a, b, d);
+        else Zip<TOp, double>(op, a, b, d);
+        return d;
+    }
+
+    static void Zip<TOp, T>(TOp op, Tensor a, Tensor b, Tensor d) where TOp : struct, IBinaryOp where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var dst = d.Span<T>();
+        bool sameA = a.numel == d.numel, sameB = b.numel == d.numel;
+        if (a.contiguous && b.contiguous && sameA && sameB)
+            op.Invoke(a.Span<T>(), b.Span<T>(), dst);
+        else if (a.contiguous && sameA && b.numel == 1)
+            op.Invoke(a.Span<T>(), b.Storage<T>()[b.offset], dst);
+        else if (b.contiguous && sameB && a.numel == 1)
+            op.Invoke(a.Storage<T>()[a.offset], b.Span<T>(), dst);
+        else
+            Elementwise.Binary(op,
+                a.Storage<T>(), new Layout(d.shape, Neurite.Shape.BroadcastStrides(a.shape, a.strides, d.shape), a.offset),
+                b.Storage<T>(), new Layout(d.shape, Neurite.Shape.BroadcastStrides(b.shape, b.strides, d.shape), b.offset),
+                dst);
+    }
+
+    /// <summary>This tensor's elements in a new contiguous tensor (or this tensor if already contiguous).</summary>
+    public Tensor Contiguous() => contiguous ? this : Clone();
+
+    /// <summary>A contiguous copy, recorded by autograd (the gradient passes through unchanged).</summary>
+    public Tensor Clone()
+    {
+        var y = Empty(shape, DType);
+        switch (DType)
+        {
+            case DType.Float32: Elementwise.Copy(Storage<float>(), Layout, y.Span<float>()); break;
+            case DType.Float64: Elementwise.Copy(Storage<double>(), Layout, y.Span<double>()); break;
+            default: Elementwise.Copy(Storage<long>(), Layout, y.Span<long>()); break;
+        }
+        if (Autograd.Tracks(this))
+            Autograd.Record(y, "clone", this, static (n, g) => Node.Flow(n.A!, g));
+        return y;
+    }
+
+    /// <summary>A copy converted to <paramref name="dtype"/> (float32, float64, int64 by truncation).
+    /// Between floating types the gradient flows back, converted.</summary>
+    public Tensor To(DType dtype)
+    {
+        if (dtype == DType) return this;
+        var src = Contiguous();
+        var y = Empty(shape, dtype);
+        int n = numel;
+        switch (DType, dtype)
+        {
+            case (DType.Float32, DType.Float64): { var s = src.Span<float>(); var d = y.Span<double>(); for (int i = 0; i < n; i++) d[i] = s[i]; break; }
+            case (DType.Float64, DType.Float32): { var s = src.Span<double>(); var d = y.Span<float>(); for (int i = 0; i < n; i++) d[i] = (float)s[i]; break; }
+            case (DType.Float32, DType.Int64): { var s = src.Span<float>(); var d = y.Span<long>(); for (int i = 0; i < n; i++) d[i] = (long)s[i]; break; }
+            case (DType.Float64, DType.Int64): { var s = src.Span<double>(); var d = y.Span<long>(); for (int i = 0; i < n; i++) d[i] = (long)s[i]; break; }
+            case (DType.Int64, DType.Float32): { var s = src.Span<long>(); var d = y.Span<float>(); for (int i = 0; i < n; i++) d[i] = s[i]; break; }
+            default: { var s = src.Span<long>(); var d = y.Span<double>(); for (int i = 0; i < n; i++) d[i] = s[i]; break; }
+        }
+        if (dtype.IsFloatingPoint() && Autograd.Tracks(this))
+            Autograd.Record(y, "to", this, static (n, g) => Node.Flow(n.A!, g.To(n.A!.DType)));
+        return y;
+    }
+
+    /// <summary>this += other (broadcast to this tensor's shape), in place and unrecorded: for
+    /// gradient accumulation and optimisers. This tensor must be contiguous.</summary>
+    internal void AddInPlace(Tensor other)
+    {
+        if (!contiguous) throw new InvalidOperationException("internal: AddInPlace on a non-contiguous tensor");
+        var sum = other.contiguous && other.numel == numel && other.DType == DType ? other : Zip(new Kernels.Operators.AddOp(), Zeros(shape, DType), other, "add_");
+        if (DType == DType.Float32) System.Numerics.Tensors.TensorPrimitives.Add(Span<float>(), sum.Span<float>(), Span<float>());
+        else System.Numerics.Tensors.TensorPrimitives.Add(Span<double>(), sum.Span<double>(), Span<double>());
+    }
+
+    /// <summary>Copies <paramref name="source"/>'s values into this tensor in place, without recording
+    /// (like <c>tensor.copy_()</c> under no_grad). Shapes must match; dtypes are converted.</summary>
+    public void CopyFrom(Tensor source)
+    {
+        if (!Neurite.Shape.Equal(shape, source.shape))
+            throw new ShapeException($"copy_: cannot copy a tensor of shape {Neurite.Shape.Format(source.shape)} into one of shape {Neurite.Shape.Format(shape)}");
+        var src = source.To(DType).Contiguous();
+        if (contiguous)
+        {
+            switch (DType)
+            {
+                case DType.Float32: src.Span<float>().CopyTo(Span<float>()); break;
+                case DType.Float64: src.Span<double>().CopyTo(Span<double>()); break;
+                default: src.Span<long>().CopyTo(Span<long>()); break;
+            }
+            return;
+        }
+        var flat = src.ToDoubleArray();
+        var index = new int[Rank];
+        for (int i = 0; i < flat.Length; i++)
+        {
+            this[index] = flat[i];
+            for (int k = Rank - 1; k >= 0 && ++index[k] == shape[k]; k--) index[k] = 0;
+        }
+    }
+}
