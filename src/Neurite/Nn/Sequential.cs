@@ -1,0 +1,34 @@
+namespace Neurite.Nn;
+
+/// <summary>Applies its modules in order; children are named "0", "1", … as in PyTorch.</summary>
+public sealed class Sequential : Module
+{
+    readonly List<Module> layers = [];
+
+    public Sequential(params Module[] modules)
+    {
+        foreach (var m in modules) Add(m);
+    }
+
+    /// <summary>Appends a module.</summary>
+    public Sequential Add(Module module)
+    {
+        RegisterModule(layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
+        layers.Add(module);
+        return this;
+    }
+
+    public int Count => layers.Count;
+
+    public Module this[int index] => layers[index];
+
+    public IReadOnlyList<Module> Layers => layers;
+
+    public override Tensor Forward(Tensor x)
+    {
+        foreach (var layer in layers) x = layer.Forward(x);
+        return x;
+    }
+
+    public override string Describe() => $"Sequential({layers.Count} layers)";
+}

@@ -1,0 +1,82 @@
+using System.Numerics;
+
+namespace Neurite.Optim;
+
+/// <summary>
+/// Adam (Kingma &amp; Ba 2015) with bias correction; with <c>decoupled</c> it is AdamW (Loshchilov &amp; Hutter 2019).
+/// </summary>
+/// <remarks>
+/// t ← t + 1; g ← ∇w (+ λw for Adam's L2 form);
+/// m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;
+/// m̂ = m/(1 − β₁ᵗ);  v̂ = v/(1 − β₂ᵗ)  (the bias correction of seed 002, which fixes the cold start);
+/// w ← w − η·m̂/(√v̂ + ε);  AdamW instead first shrinks w ← w − ηλw.
+/// </remarks>
+public class Adam : Optimizer
+{
+    readonly Dictionary<Tensor, (Tensor m, Tensor v)> moments = new(ReferenceEqualityComparer.Instance);
+    readonly Dictionary<Tensor, long> steps = new(ReferenceEqualityComparer.Instance);
+
+    public double Beta1 { get; }
+    public double Beta2 { get; }
+    public double Eps { get; }
+    public bool Decoupled { get; }
+
+    public Adam(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0)
+        : this(OneGroup(parameters), learningRate, beta1, beta2, eps, weightDecay, decoupled: false) { }
+
+    public Adam(IEnumerable<ParamGroup> groups, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, bool decoupled = false)
+        : base(groups, learningRate, weightDecay)
+    {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"{GetType().Name}: beta1 must be in [0, 1)");
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"{GetType().Name}: beta2 must be in [0, 1)");
+        if (!(eps > 0)) throw new ArgumentOutOfRangeException(nameof(eps), eps, $"{GetType().Name}: eps must be positive");
+        (Beta1, Beta2, Eps, Decoupled) = (beta1, beta2, eps, decoupled);
+    }
+
+    protected override void Update<T>(ParamGroup group, Tensor parameter, Span<T> w, ReadOnlySpan<T> g)
+    {
+        if (!moments.TryGetValue(parameter, out var mv))
+            moments[parameter] = mv = (Tensor.Zeros(parameter.Shape.ToArray(), parameter.DType), Tensor.Zeros(parameter.Shape.ToArray(), parameter.DType));
+        long t = steps[parameter] = steps.GetValueOrDefault(parameter) + 1;
+        var m = SpanOf<T>(mv.m);
+        var v = SpanOf<T>(mv.v);
+        double lr = group.LearningRate;
+        T b1 = T.CreateChecked(Beta1), b2 = T.CreateChecked(Beta2), eps = T.CreateChecked(Eps);
+        T oneMinusB1 = T.One - b1, oneMinusB2 = T.One - b2;
+        T wd = T.CreateChecked(group.WeightDecay);
+        T correction1 = T.CreateChecked(1 - Math.Pow(Beta1, t));
+        T sqrtCorrection2 = T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, t)));
+        T step = T.CreateChecked(lr);
+        T decay = T.One - T.CreateChecked(lr * group.WeightDecay);
+        for (int i = 0; i < w.Length; i++)
+        {
+            T gi = g[i];
+            if (Decoupled) w[i] *= decay;
+            else gi += wd * w[i];
+            m[i] = b1 * m[i] + oneMinusB1 * gi;
+            v[i] = b2 * v[i] + oneMinusB2 * gi * gi;
+            // η·m̂/(√v̂ + ε) with m̂ = m/c₁, √v̂ = √v/√c₂
+            w[i] -= step * (m[i] / correction1) / (T.Sqrt(v[i]) / sqrtCorrection2 + eps);
+        }
+    }
+
+    public override Dictionary<string, Tensor> StateOf(Tensor parameter) =>
+        moments.TryGetValue(parameter, out var mv)
+            ? new() { ["exp_avg"] = mv.m, ["exp_avg_sq"] = mv.v, ["step"] = Tensor.Scalar(steps[parameter], DType.Float64) }
+            : [];
+
+    /// <summary>Restores one parameter's state from <see cref="StateOf"/>'s form (checkpoint resume).</summary>
+    public void LoadState(Tensor parameter, IReadOnlyDictionary<string, Tensor> state)
+    {
+        var m = Tensor.Zeros(parameter.Shape.ToArray(), parameter.DType);
+        var v = Tensor.Zeros(parameter.Shape.ToArray(), parameter.DType);
+        m.CopyFrom(state["exp_avg"]);
+        v.CopyFrom(state["exp_avg_sq"]);
+        moments[parameter] = (m, v);
+        steps[parameter] = (long)state["step"].Item();
+    }
+}
+
+/// <summary>Adam with decoupled weight decay (default λ = 0.01): w ← w − ηλw, then the Adam step on the raw gradient.</summary>
+public sealed class AdamW(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0.01)
+    : Adam(OneGroup(parameters), learningRate, beta1, beta2, eps, weightDecay, decoupled: true);

@@ -1,0 +1,86 @@
+namespace Neurite.Optim;
+
+/// <summary>
+/// A learning-rate schedule: large steps early, small late (seed 003). Call <see cref="Step"/> once per
+/// epoch (or per batch, for warm-up); it sets each group's rate to its initial rate times <see cref="Factor"/>.
+/// </summary>
+public abstract class LrScheduler(Optimizer optimizer)
+{
+    public Optimizer Optimizer { get; } = optimizer;
+
+    /// <summary>Number of <see cref="Step"/> calls so far.</summary>
+    public int Epoch { get; private set; }
+
+    /// <summary>The multiplier of the initial learning rate after <paramref name="epoch"/> steps.</summary>
+    public abstract double Factor(int epoch);
+
+    public virtual void Step()
+    {
+        Epoch++;
+        Apply();
+    }
+
+    protected void Apply()
+    {
+        foreach (var g in Optimizer.Groups) g.LearningRate = g.InitialLearningRate * Factor(Epoch);
+    }
+}
+
+/// <summary>Multiplies the rate by γ every <c>stepSize</c> epochs.</summary>
+public sealed class StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1) : LrScheduler(optimizer)
+{
+    readonly int stepSize = stepSize > 0 ? stepSize : throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, "StepLR: stepSize must be positive");
+    public override double Factor(int epoch) => Math.Pow(gamma, epoch / stepSize);
+}
+
+/// <summary>Multiplies the rate by γ every epoch.</summary>
+public sealed class ExponentialLR(Optimizer optimizer, double gamma) : LrScheduler(optimizer)
+{
+    readonly double gamma = gamma > 0 ? gamma : throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "ExponentialLR: gamma must be positive");
+    public override double Factor(int epoch) => Math.Pow(gamma, epoch);
+}
+
+/// <summary>Cosine annealing from the initial rate down to η_min over tMax epochs:
+/// η = η_min + (η₀ − η_min)(1 + cos(π·t/T))/2.</summary>
+public sealed class CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin = 0) : LrScheduler(optimizer)
+{
+    readonly int tMax = tMax > 0 ? tMax : throw new ArgumentOutOfRangeException(nameof(tMax), tMax, "CosineAnnealingLR: tMax must be positive");
+
+    public override double Factor(int epoch)
+    {
+        double lr0 = Optimizer.Groups.Count > 0 ? Optimizer.Groups[0].InitialLearningRate : 1;
+        double t = Math.Min(epoch, tMax);
+        double cos = (1 + Math.Cos(Math.PI * t / tMax)) / 2;
+        return lr0 == 0 ? 0 : (etaMin + (lr0 - etaMin) * cos) / lr0;
+    }
+}
+
+/// <summary>Linear warm-up: the rate grows from rate/warmupSteps to the full rate over warmupSteps steps,
+/// then stays (combine by stepping it per batch during the first steps).</summary>
+public sealed class LinearWarmup(Optimizer optimizer, int warmupSteps) : LrScheduler(optimizer)
+{
+    readonly int warmup = warmupSteps > 0 ? warmupSteps : throw new ArgumentOutOfRangeException(nameof(warmupSteps), warmupSteps, "LinearWarmup: warmupSteps must be positive");
+    public override double Factor(int epoch) => Math.Min(1.0, (epoch + 1.0) / warmup);
+}
+
+/// <summary>Divides the rate by 1/factor when a monitored metric has not improved for <c>patience</c> epochs.
+/// Call <see cref="Step(double)"/> with the metric (lower is better).</summary>
+public sealed class ReduceLROnPlateau(Optimizer optimizer, double factor = 0.1, int patience = 10, double minLr = 0, double threshold = 1e-4) : LrScheduler(optimizer)
+{
+    double best = double.PositiveInfinity;
+    int bad;
+    double scale = 1;
+
+    public override double Factor(int epoch) => scale;
+
+    public override void Step() => throw new InvalidOperationException("ReduceLROnPlateau: call Step(metric) with the monitored value");
+
+    public void Step(double metric)
+    {
+        if (metric < best * (1 - threshold)) { best = metric; bad = 0; return; }
+        if (++bad <= patience) return;
+        bad = 0;
+        scale *= factor;
+        foreach (var g in Optimizer.Groups) g.LearningRate = Math.Max(minLr, g.InitialLearningRate * scale);
+    }
+}

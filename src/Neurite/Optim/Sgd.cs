@@ -1,0 +1,51 @@
+using System.Numerics;
+
+namespace Neurite.Optim;
+
+/// <summary>
+/// Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay.
+/// </summary>
+/// <remarks>
+/// g ← ∇w + λw (weight decay);
+/// with momentum μ: v ← μv + g (the first step v = g), then w ← w − η·v, or for Nesterov w ← w − η·(g + μv);
+/// without: w ← w − η·g. This is PyTorch's formulation (seed 002 writes v = uv + g, w = w − εv).
+/// </remarks>
+public sealed class Sgd : Optimizer
+{
+    readonly Dictionary<Tensor, Tensor> velocity = new(ReferenceEqualityComparer.Instance);
+
+    public double Momentum { get; }
+    public bool Nesterov { get; }
+
+    public Sgd(IEnumerable<Tensor> parameters, double learningRate = 0.01, double momentum = 0, bool nesterov = false, double weightDecay = 0)
+        : this(OneGroup(parameters), learningRate, momentum, nesterov, weightDecay) { }
+
+    public Sgd(IEnumerable<ParamGroup> groups, double learningRate = 0.01, double momentum = 0, bool nesterov = false, double weightDecay = 0)
+        : base(groups, learningRate, weightDecay)
+    {
+        if (!(momentum >= 0 && momentum < 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Sgd: momentum must be in [0, 1)");
+        if (nesterov && momentum == 0) throw new ArgumentException("Sgd: Nesterov momentum needs momentum > 0");
+        (Momentum, Nesterov) = (momentum, nesterov);
+    }
+
+    protected override void Update<T>(ParamGroup group, Tensor parameter, Span<T> w, ReadOnlySpan<T> g)
+    {
+        T lr = T.CreateChecked(group.LearningRate), wd = T.CreateChecked(group.WeightDecay), mu = T.CreateChecked(Momentum);
+        if (Momentum == 0)
+        {
+            for (int i = 0; i < w.Length; i++) w[i] -= lr * (g[i] + wd * w[i]);
+            return;
+        }
+        bool first = !velocity.ContainsKey(parameter);
+        var v = SpanOf<T>(Buffer(velocity, parameter));
+        for (int i = 0; i < w.Length; i++)
+        {
+            T gi = g[i] + wd * w[i];
+            v[i] = first ? gi : mu * v[i] + gi;
+            w[i] -= lr * (Nesterov ? gi + mu * v[i] : v[i]);
+        }
+    }
+
+    public override Dictionary<string, Tensor> StateOf(Tensor parameter) =>
+        velocity.TryGetValue(parameter, out var v) ? new() { ["momentum_buffer"] = v } : [];
+}

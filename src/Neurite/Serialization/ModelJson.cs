@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Neurite.Nn;
+
+namespace Neurite.Serialization;
+
+/// <summary>
+/// The architecture of a network as JSON, so a saved model can be rebuilt without code:
+/// <c>{"type":"Sequential","layers":[{"type":"Linear","in":64,"out":128,"bias":true}, {"type":"ReLU"}, …]}</c>.
+/// Covers Sequential and the built-in layers; weights live beside it in safetensors.
+/// </summary>
+public static class ModelJson
+{
+    public static string ToJson(Module model) => Describe(model).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    static JsonObject Describe(Module m) => m switch
+    {
+        Sequential s => new JsonObject { ["type"] = "Sequential", ["layers"] = new JsonArray(s.Layers.Select(l => (JsonNode)Describe(l)).ToArray()) },
+        Linear l => new JsonObject { ["type"] = "Linear", ["in"] = l.InFeatures, ["out"] = l.OutFeatures, ["bias"] = l.Bias is not null },
+        Dropout d => new JsonObject { ["type"] = "Dropout", ["p"] = d.P },
+        BatchNorm1d b => new JsonObject { ["type"] = "BatchNorm1d", ["features"] = b.NumFeatures, ["eps"] = b.Eps, ["momentum"] = b.Momentum, ["affine"] = b.Weight is not null },
+        LayerNorm n => new JsonObject { ["type"] = "LayerNorm", ["shape"] = new JsonArray(n.Weight is null ? [] : n.Weight.Shape.ToArray().Select(v => (JsonNode)v).ToArray()), ["eps"] = n.Eps },
+        Embedding e => new JsonObject { ["type"] = "Embedding", ["num"] = e.NumEmbeddings, ["dim"] = e.EmbeddingDim },
+        LeakyReLU r => new JsonObject { ["type"] = "LeakyReLU", ["alpha"] = r.Alpha },
+        ELU r => new JsonObject { ["type"] = "ELU", ["alpha"] = r.Alpha },
+        PReLU p => new JsonObject { ["type"] = "PReLU", ["num"] = p.Alpha.NumEl },
+        Maxout x => new JsonObject { ["type"] = "Maxout", ["pieces"] = x.Pieces },
+        ReLU or Sigmoid or Tanh or Softplus or GELU or Step or Identity or Flatten => new JsonObject { ["type"] = m.GetType().Name },
+        _ => throw new NotSupportedException($"model json: layer type {m.GetType().Name} cannot be described; save its weights with SafeTensors and rebuild it in code"),
+    };
+
+    /// <summary>Rebuilds a model from <see cref="ToJson"/>'s output (weights freshly initialised).</summary>
+    public static Module FromJson(string json, string source = "model json")
+    {
+        JsonNode? root;
+        try { root = JsonNode.Parse(json); }
+        catch (JsonException e) { throw new ModelFormatException($"{source}: invalid JSON ({e.Message})"); }
+        return Build(root as JsonObject ?? throw new ModelFormatException($"{source}: expected a JSON object"), source);
+    }
+
+    static Module Build(JsonObject o, string source)
+    {
+        string type = Get<string>(o, "type", source);
+        return type switch
+        {
+            "Sequential" => new Sequential((o["layers"] as JsonArray ?? throw new ModelFormatException($"{source}: Sequential needs 'layers'"))
+                .Select(l => Build(l as JsonObject ?? throw new ModelFormatException($"{source}: a layer is not an object"), source)).ToArray()),
+            "Linear" => new Linear(Get<int>(o, "in", source), Get<int>(o, "out", source), Get<bool>(o, "bias", source)),
+            "Dropout" => new Dropout(Get<double>(o, "p", source)),
+            "BatchNorm1d" => new BatchNorm1d(Get<int>(o, "features", source), Get<double>(o, "eps", source), Get<double>(o, "momentum", source), Get<bool>(o, "affine", source)),
+            "LayerNorm" => new LayerNorm((o["shape"] as JsonArray ?? throw new ModelFormatException($"{source}: LayerNorm needs 'shape'")).Select(v => v!.GetValue<int>()).ToArray(), Get<double>(o, "eps", source)),
+            "Embedding" => new Embedding(Get<int>(o, "num", source), Get<int>(o, "dim", source)),
+            "LeakyReLU" => new LeakyReLU(Get<double>(o, "alpha", source)),
+            "ELU" => new ELU(Get<double>(o, "alpha", source)),
+            "PReLU" => new PReLU(Get<int>(o, "num", source)),
+            "Maxout" => new Maxout(Get<int>(o, "pieces", source)),
+            "ReLU" => new ReLU(),
+            "Sigmoid" => new Sigmoid(),
+            "Tanh" => new Tanh(),
+            "Softplus" => new Softplus(),
+            "GELU" => new GELU(),
+            "Step" => new Step(),
+            "Identity" => new Identity(),
+            "Flatten" => new Flatten(),
+            _ => throw new ModelFormatException($"{source}: unknown layer type '{type}'"),
+        };
+    }
+
+    static T Get<T>(JsonObject o, string key, string source)
+    {
+        try
+        {
+            return o[key] is { } v ? v.GetValue<T>() : throw new ModelFormatException($"{source}: {o["type"]} needs '{key}'");
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new ModelFormatException($"{source}: '{key}' of {o["type"]} has the wrong type ({e.Message})");
+        }
+    }
+}
+
+/// <summary>Saves a model as two files: <c>NAME.json</c> (architecture) and <c>NAME.safetensors</c> (weights and buffers).</summary>
+public static class ModelFile
+{
+    public static void Save(Module model, string path)
+    {
+        string stem = Stem(path);
+        SafeTensors.Save(stem + ".safetensors", model.StateDict(), new Dictionary<string, string> { ["format"] = "neurite" });
+        AtomicFile.WriteAllText(stem + ".json", ModelJson.ToJson(model));
+    }
+
+    /// <summary>Rebuilds the architecture and loads the weights; the model comes back in evaluation mode.</summary>
+    public static Module Load(string path)
+    {
+        string stem = Stem(path);
+        string jsonPath = stem + ".json";
+        if (!File.Exists(jsonPath)) throw new FileNotFoundException($"model: architecture file not found: {jsonPath}", jsonPath);
+        var model = ModelJson.FromJson(File.ReadAllText(jsonPath), jsonPath);
+        var (tensors, _) = SafeTensors.Load(stem + ".safetensors");
+        try { model.LoadStateDict(tensors); }
+        catch (ArgumentException e) { throw new ModelFormatException($"{stem}.safetensors does not match {jsonPath}: {e.Message}"); }
+        model.Eval();
+        return model;
+    }
+
+    static string Stem(string path) =>
+        path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) ? path[..^".safetensors".Length]
+        : path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? path[..^".json".Length] : path;
+}

@@ -1,0 +1,157 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+
+namespace Neurite.Serialization;
+
+/// <summary>Thrown when a model or checkpoint file is malformed; the message names the file and the problem.</summary>
+public sealed class ModelFormatException(string message) : Exception(message);
+
+/// <summary>
+/// Reads and writes the safetensors format: an 8-byte little-endian header length N, N bytes of
+/// JSON mapping each tensor name to its dtype, shape and data_offsets (relative to the data section),
+/// optional "__metadata__" strings, then the raw little-endian tensor bytes. Files are data, never code.
+/// </summary>
+/// <remarks>
+/// The reader checks every header field against the file's length before allocating anything, so a
+/// truncated, corrupt or hostile file gives a <see cref="ModelFormatException"/>, never a crash, a hang
+/// or a huge allocation.
+/// </remarks>
+public static class SafeTensors
+{
+    const long MaxHeaderBytes = 100L << 20;
+
+    /// <summary>Writes <paramref name="tensors"/> (in name order) and <paramref name="metadata"/> atomically.</summary>
+    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var header = new Dictionary<string, object>();
+        if (metadata is { Count: > 0 }) header["__metadata__"] = metadata;
+        long offset = 0;
+        foreach (var name in names)
+        {
+            var t = tensors[name];
+            long bytes = (long)t.NumEl * t.DType.Size();
+            header[name] = new { dtype = Code(t.DType), shape = t.Shape.ToArray(), data_offsets = new[] { offset, offset + bytes } };
+            offset += bytes;
+        }
+        var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
+        int padded = (json.Length + 7) / 8 * 8;  // the data section starts 8-byte aligned
+        AtomicFile.Write(path, stream =>
+        {
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
+            stream.Write(length);
+            stream.Write(json);
+            for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
+            foreach (var name in names)
+            {
+                var t = tensors[name].Contiguous();
+                // Storage is little-endian on every platform .NET runs Neurite on; the bytes go out as they are.
+                switch (t.DType)
+                {
+                    case DType.Float32: stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Span<float>())); break;
+                    case DType.Float64: stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Span<double>())); break;
+                    default: stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Span<long>())); break;
+                }
+            }
+        });
+    }
+
+    /// <summary>Reads every tensor and the metadata of a safetensors file, validating it fully first.</summary>
+    public static (Dictionary<string, Tensor> tensors, Dictionary<string, string> metadata) Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"safetensors: file not found: {path}", path);
+        using var stream = File.OpenRead(path);
+        long fileLength = stream.Length;
+        if (fileLength < 8) throw Bad(path, $"the file is {fileLength} bytes, shorter than the 8-byte header length");
+        Span<byte> lengthBytes = stackalloc byte[8];
+        stream.ReadExactly(lengthBytes);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength > (ulong)(fileLength - 8)) throw Bad(path, $"the header claims {headerLength} bytes but only {fileLength - 8} follow");
+        if ((long)headerLength > MaxHeaderBytes) throw Bad(path, $"the header of {headerLength} bytes exceeds the {MaxHeaderBytes} byte limit");
+        var json = new byte[headerLength];
+        stream.ReadExactly(json);
+        long dataStart = 8 + (long)headerLength, dataLength = fileLength - dataStart;
+
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 }); }
+        catch (JsonException e) { throw Bad(path, $"the header is not valid JSON ({e.Message})"); }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad(path, "the header is not a JSON object");
+            var entries = new List<(string name, DType dtype, int[] shape, long begin, long end)>();
+            var metadata = new Dictionary<string, string>();
+            foreach (var prop in doc.RootElement.EnumerateObject())
+            {
+                if (prop.Name == "__metadata__")
+                {
+                    if (prop.Value.ValueKind != JsonValueKind.Object) throw Bad(path, "__metadata__ is not an object");
+                    foreach (var m in prop.Value.EnumerateObject())
+                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : throw Bad(path, $"metadata '{m.Name}' is not a string");
+                    continue;
+                }
+                entries.Add(ParseEntry(path, prop.Name, prop.Value, dataLength));
+            }
+            // The data section must be covered exactly, without overlaps or gaps.
+            long expected = 0;
+            foreach (var e in entries.OrderBy(e => e.begin))
+            {
+                if (e.begin != expected) throw Bad(path, $"tensor '{e.name}' starts at byte {e.begin} of the data section, expected {expected} (overlap or gap)");
+                expected = e.end;
+            }
+            if (expected != dataLength) throw Bad(path, $"the tensors cover {expected} bytes but the data section has {dataLength}");
+
+            var tensors = new Dictionary<string, Tensor>();
+            foreach (var e in entries)
+            {
+                var t = Tensor.Zeros(e.shape, e.dtype);
+                stream.Position = dataStart + e.begin;
+                var bytes = e.dtype switch
+                {
+                    DType.Float32 => System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Span<float>()),
+                    DType.Float64 => System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Span<double>()),
+                    _ => System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Span<long>()),
+                };
+                stream.ReadExactly(bytes);
+                tensors[e.name] = t;
+            }
+            return (tensors, metadata);
+        }
+    }
+
+    static (string, DType, int[], long, long) ParseEntry(string path, string name, JsonElement e, long dataLength)
+    {
+        if (e.ValueKind != JsonValueKind.Object) throw Bad(path, $"entry '{name}' is not an object");
+        if (!e.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String) throw Bad(path, $"tensor '{name}' has no dtype");
+        DType dtype = dt.GetString() switch
+        {
+            "F32" => DType.Float32,
+            "F64" => DType.Float64,
+            "I64" => DType.Int64,
+            var other => throw Bad(path, $"tensor '{name}' has unsupported dtype '{other}' (supported: F32, F64, I64)"),
+        };
+        if (!e.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array) throw Bad(path, $"tensor '{name}' has no shape");
+        var shape = new List<int>();
+        long count = 1;
+        foreach (var d in sh.EnumerateArray())
+        {
+            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt32(out int v) || v < 0) throw Bad(path, $"tensor '{name}' has an invalid dimension {d}");
+            shape.Add(v);
+            count *= v;
+            if (count > int.MaxValue) throw Bad(path, $"tensor '{name}' has too many elements");
+        }
+        if (!e.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
+            throw Bad(path, $"tensor '{name}' has no data_offsets [begin, end]");
+        if (!off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+            throw Bad(path, $"tensor '{name}' has invalid data_offsets");
+        if (end > dataLength) throw Bad(path, $"tensor '{name}' data_offsets [{begin}, {end}] exceed the data section of {dataLength} bytes (truncated file?)");
+        if (end - begin != count * dtype.Size())
+            throw Bad(path, $"tensor '{name}' of shape [{string.Join(", ", shape)}] needs {count * dtype.Size()} bytes but data_offsets span {end - begin}");
+        return (name, dtype, shape.ToArray(), begin, end);
+    }
+
+    static string Code(DType dtype) => dtype switch { DType.Float32 => "F32", DType.Float64 => "F64", _ => "I64" };
+
+    static ModelFormatException Bad(string path, string problem) => new($"{path}: not a valid safetensors file: {problem}");
+}

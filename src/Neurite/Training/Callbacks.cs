@@ -1,0 +1,80 @@
+using Neurite.Optim;
+
+namespace Neurite.Training;
+
+/// <summary>Hooks into <see cref="Trainer.Fit"/>: override what you need. Call <see cref="Trainer.Stop"/> to end training.</summary>
+public abstract class Callback
+{
+    public virtual void OnTrainBegin(Trainer trainer) { }
+    public virtual void OnBatchEnd(Trainer trainer, int epoch, int batch, double loss, int samples) { }
+    public virtual void OnEpochEnd(Trainer trainer, EpochResult result) { }
+    public virtual void OnTrainEnd(Trainer trainer, History history) { }
+}
+
+/// <summary>
+/// Stops when the validation loss (or the training loss without validation data) has not improved by
+/// more than <c>minDelta</c> for <c>patience</c> epochs; optionally restores the best weights seen.
+/// </summary>
+public sealed class EarlyStopping(int patience = 5, double minDelta = 0, bool restoreBestWeights = true) : Callback
+{
+    double best = double.PositiveInfinity;
+    int wait;
+    Dictionary<string, Tensor>? bestState;
+
+    public int BestEpoch { get; private set; }
+
+    public override void OnEpochEnd(Trainer trainer, EpochResult result)
+    {
+        double value = result.ValLoss ?? result.TrainLoss;
+        if (value < best - minDelta)
+        {
+            (best, wait, BestEpoch) = (value, 0, result.Epoch);
+            if (restoreBestWeights) bestState = Snapshot(trainer);
+            return;
+        }
+        if (++wait >= patience)
+            trainer.Stop($"early stopping: no improvement for {patience} epochs (best {(result.ValLoss is null ? "train" : "validation")} loss {best:g5} at epoch {BestEpoch})");
+    }
+
+    public override void OnTrainEnd(Trainer trainer, History history)
+    {
+        if (restoreBestWeights && bestState is not null) trainer.Model.LoadStateDict(bestState);
+    }
+
+    static Dictionary<string, Tensor> Snapshot(Trainer trainer) =>
+        trainer.Model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Detach().Clone());
+}
+
+/// <summary>Steps a learning-rate schedule after every epoch (ReduceLROnPlateau gets the validation or training loss).</summary>
+public sealed class SchedulerCallback(LrScheduler scheduler) : Callback
+{
+    public override void OnEpochEnd(Trainer trainer, EpochResult result)
+    {
+        if (scheduler is ReduceLROnPlateau plateau) plateau.Step(result.ValLoss ?? result.TrainLoss);
+        else scheduler.Step();
+    }
+}
+
+/// <summary>Writes the history to a CSV or JSON file after every epoch (atomically).</summary>
+public sealed class HistoryWriter(string path) : Callback
+{
+    public override void OnEpochEnd(Trainer trainer, EpochResult result) => trainer.History.Save(path);
+}
+
+/// <summary>Prints one plain line per epoch (for logs and redirected output).</summary>
+public sealed class PlainProgress(TextWriter? output = null) : Callback
+{
+    readonly TextWriter output = output ?? Console.Out;
+
+    public override void OnEpochEnd(Trainer trainer, EpochResult r) => output.WriteLine(Format(r, trainer.Epochs));
+
+    /// <summary>The one-line summary of an epoch.</summary>
+    public static string Format(EpochResult r, int epochs)
+    {
+        var line = System.FormattableString.Invariant($"epoch {r.Epoch}/{epochs}  loss {r.TrainLoss:F4}");
+        if (r.TrainAccuracy is { } ta) line += System.FormattableString.Invariant($"  acc {ta:P2}");
+        if (r.ValLoss is { } vl) line += System.FormattableString.Invariant($"  val_loss {vl:F4}");
+        if (r.ValAccuracy is { } va) line += System.FormattableString.Invariant($"  val_acc {va:P2}");
+        return line + System.FormattableString.Invariant($"  lr {r.LearningRate:g3}  {r.SamplesPerSecond:N0} samples/s  {r.Seconds:F1}s");
+    }
+}
