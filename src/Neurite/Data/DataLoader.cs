@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Runtime.ExceptionServices;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 
 namespace Neurite.Data;
 
@@ -111,67 +111,37 @@ public sealed class DataLoader : IEnumerable<(Tensor x, Tensor y)>
         return order.AsSpan(start, Math.Min(BatchSize, order.Length - start));
     }
 
+    // The producer runs on its own thread (LongRunning), not the thread pool, and both sides block
+    // synchronously: a consumer that itself sits on a pool thread (a test runner, a server) can then
+    // never starve the producer of a thread.
     IEnumerator<(Tensor x, Tensor y)> Prefetched(int[] order)
     {
-        var channel = Channel.CreateBounded<(Tensor x, Tensor y)>(new BoundedChannelOptions(Prefetch)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        using var queue = new BlockingCollection<(Tensor x, Tensor y)>(Prefetch);
         using var stop = new CancellationTokenSource();
-        var producer = Task.Run(() => Produce(order, channel.Writer, stop.Token));
+        ExceptionDispatchInfo? failure = null;
+        var producer = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                int batches = BatchCount;
+                for (int b = 0; b < batches; b++) queue.Add(dataset.GetBatch(BatchIndices(order, b)), stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+            catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); }
+            finally { queue.CompleteAdding(); }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
-            while (TryRead(channel.Reader, out var batch)) yield return batch;
+            foreach (var batch in queue.GetConsumingEnumerable()) yield return batch;
+            producer.Wait();
+            failure?.Throw();   // the batches before the failing one were delivered, in order
         }
         finally
         {
             // Abandoned mid-epoch (break, exception in the training step): stop the producer and wait
             // for it, so no thread keeps building batches nobody will read.
             stop.Cancel();
-            try { producer.Wait(); } catch (AggregateException) { }
-        }
-    }
-
-    async Task Produce(int[] order, ChannelWriter<(Tensor x, Tensor y)> writer, CancellationToken stop)
-    {
-        try
-        {
-            int batches = BatchCount;
-            for (int b = 0; b < batches; b++)
-            {
-                var batch = dataset.GetBatch(BatchIndices(order, b));
-                await writer.WriteAsync(batch, stop).ConfigureAwait(false);
-            }
-            writer.Complete();
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            writer.TryComplete();
-        }
-        catch (Exception e)
-        {
-            writer.TryComplete(e);   // surfaces on the consumer's thread, in TryRead
-        }
-    }
-
-    static bool TryRead(ChannelReader<(Tensor x, Tensor y)> reader, out (Tensor x, Tensor y) batch)
-    {
-        while (true)
-        {
-            if (reader.TryRead(out batch)) return true;
-            bool more;
-            try
-            {
-                more = reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
-            }
-            catch (ChannelClosedException e) when (e.InnerException is not null)
-            {
-                ExceptionDispatchInfo.Throw(e.InnerException);
-                throw;
-            }
-            if (!more) return false;
+            producer.Wait();
         }
     }
 }
