@@ -5,6 +5,7 @@ using Neurite.Cli.Commands;
 
 var root = new RootCommand("Neurite: deep learning for .NET — train, evaluate and inspect neural networks")
 {
+    TrainCommand.Create(),
     XorCommand.Create(),
 };
 try
