@@ -33,7 +33,8 @@ public sealed partial class Tensor
     public Tensor Mean(int[]? axes, bool keepDim = false)
     {
         var mask = Neurite.Shape.AxesMask("mean", axes, Rank);
-        return Sum(axes, keepDim).Div(Math.Max(1, CountOf(mask)));
+        // the mean of no elements is 0/0 = NaN, as in PyTorch
+        return Sum(axes, keepDim).Div(CountOf(mask));
     }
 
     /// <summary>Largest element (a scalar).</summary>
