@@ -61,10 +61,11 @@ public sealed partial class Tensor
         if (Autograd.Tracks(this))
             Autograd.Record(y, op, this, static (n, g) =>
             {
-                // d max/dx_i = 1/k for the k elements equal to the maximum, 0 elsewhere
+                // d max/dx_i = 1/k for the k elements equal to the maximum, 0 elsewhere; a NaN
+                // maximum came from the NaN elements, so they share the gradient (as in PyTorch)
                 var mask = (bool[])n.State!;
                 var kept = KeptShape(n.A!.shape, mask);
-                var hit = n.A!.Eq(n.Saved!.Reshape(kept));
+                var hit = Zip(new SameOp(), n.A!, n.Saved!.Reshape(kept), n.Op);
                 var ties = hit.Sum(AxesOf(mask), keepDim: true);
                 Node.Flow(n.A, hit.Div(ties).Mul(g.Reshape(kept)));
             }, saved: y, state: mask);
@@ -205,6 +206,15 @@ public sealed partial class Tensor
         for (int i = 0; i < mask.Length; i++) if (mask[i]) axes.Add(i);
         return axes.ToArray();
     }
+}
+
+/// <summary>1 where a = b or both are NaN, else 0.</summary>
+internal readonly struct SameOp : IBinaryOp
+{
+    public T Invoke<T>(T a, T b) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => a == b || T.IsNaN(a) && T.IsNaN(b) ? T.One : T.Zero;
+    public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
+    public void Invoke<T>(ReadOnlySpan<T> a, T b, Span<T> d) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
+    public void Invoke<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
 }
 
 /// <summary>1 for finite x, 0 for ±∞ and NaN.</summary>
