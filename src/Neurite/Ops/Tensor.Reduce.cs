@@ -93,6 +93,8 @@ public sealed partial class Tensor
     {
         RequireFloat("logsumexp", this);
         var mask = Neurite.Shape.AxesMask("logsumexp", axes, Rank);
+        // ln of an empty sum is ln 0 = −∞, as in PyTorch (the maximum below has no empty form)
+        if (CountOf(mask) == 0) return Full(ReducedShape(shape, mask, keepDim), double.NegativeInfinity, DType);
         // NOTE: m is a constant (detached): the result does not depend on it mathematically, and
         // treating it as one keeps the gradient exactly softmax(x).
         var m = ReduceRaw(ReduceKind.Max, mask, keepDim: true, "logsumexp");
@@ -116,6 +118,8 @@ public sealed partial class Tensor
     Tensor ArgExtreme(bool max, int axis, bool keepDim, string op)
     {
         RequireFloat(op, this);
+        // a 0-d tensor is its own single element (axis 0 or −1, as in PyTorch)
+        if (Rank == 0) { Neurite.Shape.Axis(op, axis, 1); return Scalar(0, DType.Int64); }
         int a = Neurite.Shape.Axis(op, axis, Rank);
         if (shape[a] == 0) throw new ArgumentException($"{op}: cannot reduce an empty dimension {a} of {Neurite.Shape.Format(shape)}");
         var rows = Transpose(a, -1).Detach().Contiguous();

@@ -54,3 +54,24 @@ public class EdgeCaseTests
         Assert.StartsWith("matmul: cannot multiply [4, 2] by [3]", e.Message);
     }
 }
+
+public class EmptyAndScalarReductionTests
+{
+    [Fact]
+    public void LogSumExpOfEmptyIsMinusInfinity()
+    {
+        // ln Σ over no elements = ln 0 = −∞
+        Close(double.NegativeInfinity, Tensor.Zeros(0).LogSumExp());
+        Close([double.NegativeInfinity, double.NegativeInfinity], Tensor.Zeros(2, 0).LogSumExp(1));
+        Shape([2, 1], Tensor.Zeros(2, 0).LogSumExp(1, keepDim: true));
+    }
+
+    [Fact]
+    public void ArgMaxOfScalar()
+    {
+        Assert.Equal(0, Tensor.Scalar(5).ArgMax(0).Item());
+        Assert.Equal(0, Tensor.Scalar(5).ArgMin(-1).Item());
+        Assert.Equal(DType.Int64, Tensor.Scalar(5).ArgMax(0).DType);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.Scalar(5).ArgMax(1));
+    }
+}
