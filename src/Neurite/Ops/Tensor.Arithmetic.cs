@@ -84,8 +84,8 @@ public sealed partial class Tensor
         RequireFloat("pow", this);
         var y = Zip(new PowOp(), this, Scalar(p, DType), "pow");
         if (Autograd.Tracks(this))
-            // d(x^p)/dx = p·x^(p−1)
-            Autograd.Record(y, "pow", this, static (n, g) => Node.Flow(n.A!, g.Mul(n.A!.Pow(n.Scalar - 1)).Mul(n.Scalar)), scalar: p);
+            // d(x^p)/dx = p·x^(p−1); for p = 0 exactly 0 (not 0·x⁻¹, which is NaN at x = 0), as in PyTorch
+            Autograd.Record(y, "pow", this, static (n, g) => Node.Flow(n.A!, n.Scalar == 0 ? ZerosLike(n.A!) : g.Mul(n.A!.Pow(n.Scalar - 1)).Mul(n.Scalar)), scalar: p);
         return y;
     }
 

@@ -22,8 +22,9 @@ public sealed partial class Tensor
             CheckInner(shape[0], other.shape[0], other);
             return Unsqueeze(0).MatMul(other.Unsqueeze(1)).Reshape();
         }
-        if (Rank == 1) return Unsqueeze(0).MatMul(other).Squeeze(-2);
-        if (other.Rank == 1) return MatMul(other.Unsqueeze(1)).Squeeze(-1);
+        // check here, so the message names the 1-D operand as given, not its unsqueezed matrix
+        if (Rank == 1) { CheckInner(shape[0], other.shape[^2], other); return Unsqueeze(0).MatMul(other).Squeeze(-2); }
+        if (other.Rank == 1) { CheckInner(shape[^1], other.shape[0], other); return MatMul(other.Unsqueeze(1)).Squeeze(-1); }
 
         int m = shape[^2], k = shape[^1], n = other.shape[^1];
         CheckInner(k, other.shape[^2], other);

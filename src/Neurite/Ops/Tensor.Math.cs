@@ -100,7 +100,8 @@ public sealed partial class Tensor
     {
         RequireFloat("masked_fill", this);
         var m = mask.To(DType).NotEqualZero();
-        Neurite.Shape.Broadcast("masked_fill", shape, m.shape);
+        if (!Neurite.Shape.Equal(Neurite.Shape.Broadcast("masked_fill", shape, m.shape), shape))
+            throw new ShapeException($"masked_fill: mask of shape {Neurite.Shape.Format(m.shape)} does not broadcast to the input's shape {Neurite.Shape.Format(shape)}");
         var keep = OnesLike(m).Sub(m);
         // Selecting instead of multiplying by the 0/1 mask: 0·∞ would be NaN (value may be −∞, as in attention masks).
         var kept = Zip(new SelectOp(), keep, this, "masked_fill");

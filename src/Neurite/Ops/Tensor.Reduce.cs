@@ -33,7 +33,8 @@ public sealed partial class Tensor
     public Tensor Mean(int[]? axes, bool keepDim = false)
     {
         var mask = Neurite.Shape.AxesMask("mean", axes, Rank);
-        return Sum(axes, keepDim).Div(Math.Max(1, CountOf(mask)));
+        // the mean of no elements is 0/0 = NaN, as in PyTorch
+        return Sum(axes, keepDim).Div(CountOf(mask));
     }
 
     /// <summary>Largest element (a scalar).</summary>
@@ -60,10 +61,11 @@ public sealed partial class Tensor
         if (Autograd.Tracks(this))
             Autograd.Record(y, op, this, static (n, g) =>
             {
-                // d max/dx_i = 1/k for the k elements equal to the maximum, 0 elsewhere
+                // d max/dx_i = 1/k for the k elements equal to the maximum, 0 elsewhere; a NaN
+                // maximum came from the NaN elements, so they share the gradient (as in PyTorch)
                 var mask = (bool[])n.State!;
                 var kept = KeptShape(n.A!.shape, mask);
-                var hit = n.A!.Eq(n.Saved!.Reshape(kept));
+                var hit = Zip(new SameOp(), n.A!, n.Saved!.Reshape(kept), n.Op);
                 var ties = hit.Sum(AxesOf(mask), keepDim: true);
                 Node.Flow(n.A, hit.Div(ties).Mul(g.Reshape(kept)));
             }, saved: y, state: mask);
@@ -91,6 +93,8 @@ public sealed partial class Tensor
     {
         RequireFloat("logsumexp", this);
         var mask = Neurite.Shape.AxesMask("logsumexp", axes, Rank);
+        // ln of an empty sum is ln 0 = −∞, as in PyTorch (the maximum below has no empty form)
+        if (CountOf(mask) == 0) return Full(ReducedShape(shape, mask, keepDim), double.NegativeInfinity, DType);
         // NOTE: m is a constant (detached): the result does not depend on it mathematically, and
         // treating it as one keeps the gradient exactly softmax(x).
         var m = ReduceRaw(ReduceKind.Max, mask, keepDim: true, "logsumexp");
@@ -114,6 +118,8 @@ public sealed partial class Tensor
     Tensor ArgExtreme(bool max, int axis, bool keepDim, string op)
     {
         RequireFloat(op, this);
+        // a 0-d tensor is its own single element (axis 0 or −1, as in PyTorch)
+        if (Rank == 0) { Neurite.Shape.Axis(op, axis, 1); return Scalar(0, DType.Int64); }
         int a = Neurite.Shape.Axis(op, axis, Rank);
         if (shape[a] == 0) throw new ArgumentException($"{op}: cannot reduce an empty dimension {a} of {Neurite.Shape.Format(shape)}");
         var rows = Transpose(a, -1).Detach().Contiguous();
@@ -204,6 +210,15 @@ public sealed partial class Tensor
         for (int i = 0; i < mask.Length; i++) if (mask[i]) axes.Add(i);
         return axes.ToArray();
     }
+}
+
+/// <summary>1 where a = b or both are NaN, else 0.</summary>
+internal readonly struct SameOp : IBinaryOp
+{
+    public T Invoke<T>(T a, T b) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => a == b || T.IsNaN(a) && T.IsNaN(b) ? T.One : T.Zero;
+    public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
+    public void Invoke<T>(ReadOnlySpan<T> a, T b, Span<T> d) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
+    public void Invoke<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
 }
 
 /// <summary>1 for finite x, 0 for ±∞ and NaN.</summary>

@@ -9,6 +9,8 @@ public sealed partial class Tensor
     /// <summary>softmax along <paramref name="axis"/>: e^(x − max) / Σ e^(x − max).</summary>
     public Tensor Softmax(int axis = -1)
     {
+        // A 0-d tensor is a row of one (axis 0 or −1, as in PyTorch): softmax 1, log-softmax 0.
+        if (Rank == 0) return Unsqueeze(0).Softmax(Neurite.Shape.Axis("softmax", axis, 1)).Squeeze(0);
         var y = SoftmaxRaw(axis, log: false);
         if (Autograd.Tracks(this))
             Autograd.Record(y, "softmax", this, static (n, g) =>
@@ -24,6 +26,7 @@ public sealed partial class Tensor
     /// <summary>log-softmax along <paramref name="axis"/>: x − max − ln Σ e^(x − max).</summary>
     public Tensor LogSoftmax(int axis = -1)
     {
+        if (Rank == 0) return Unsqueeze(0).LogSoftmax(Neurite.Shape.Axis("log_softmax", axis, 1)).Squeeze(0);
         var y = SoftmaxRaw(axis, log: true);
         if (Autograd.Tracks(this))
             Autograd.Record(y, "log_softmax", this, static (n, g) =>
@@ -39,7 +42,6 @@ public sealed partial class Tensor
     {
         string op = log ? "log_softmax" : "softmax";
         RequireFloat(op, this);
-        if (Rank == 0) return log ? ZerosLike(this) : OnesLike(this);
         int a = Neurite.Shape.Axis(op, axis, Rank);
         // Rows along the last axis are contiguous; another axis is moved last, computed, moved back.
         var rows = (a == Rank - 1 ? Detach() : Detach().Transpose(a, -1)).Contiguous();

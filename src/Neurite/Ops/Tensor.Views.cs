@@ -162,6 +162,8 @@ public sealed partial class Tensor
         {
             int own = i < lead ? 1 : shape[i - lead];
             int want = target[i] == -1 && i >= lead ? own : target[i];
+            if (want < 0)
+                throw new ShapeException($"expand: invalid size {target[i]} in {Neurite.Shape.Format(target)} for {Neurite.Shape.Format(shape)} (-1 only keeps an existing dimension)");
             if (own != want && own != 1)
                 throw new ShapeException($"expand: cannot expand {Neurite.Shape.Format(shape)} to {Neurite.Shape.Format(target)} (dimension {i}: {own} is not 1)");
             newShape[i] = want;

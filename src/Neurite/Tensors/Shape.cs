@@ -33,6 +33,9 @@ internal static class Shape
 
     internal static bool IsContiguous(int[] shape, int[] strides)
     {
+        // An empty tensor has no element out of place, whatever its strides (ContiguousStrides
+        // gives [2, 0] the strides [1, 1], which the walk below would reject).
+        foreach (int d in shape) if (d == 0) return true;
         int expected = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
         {
