@@ -72,8 +72,10 @@ public sealed partial class Tensor
     /// <summary>A contiguous copy, recorded by autograd (the gradient passes through unchanged).</summary>
     public Tensor Clone()
     {
-        var y = Empty(shape, DType);
-        switch (DType)
+        // A contiguous tensor shares its stride array with the copy and copies as one block.
+        var y = contiguous ? Empty(shape, strides, DType) : Empty(shape, DType);
+        if (contiguous) Array.Copy(data, offset, y.data, 0, numel);
+        else switch (DType)
         {
             case DType.Float32: Elementwise.Copy(Storage<float>(), Layout, y.Span<float>()); break;
             case DType.Float64: Elementwise.Copy(Storage<double>(), Layout, y.Span<double>()); break;
