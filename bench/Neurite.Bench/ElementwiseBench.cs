@@ -30,6 +30,8 @@ internal static class ElementwiseBench
         foreach (int threads in new[] { 1, 2 })
         {
             Threads.Count = threads;
+            // threads = 2 measures the split at 256K elements and up (off by default, see Chunks)
+            Chunks.MinParallelElements = threads == 1 ? int.MaxValue : 1 << 18;
             foreach (var (name, streams, f) in cases)
             {
                 using var _ = Autograd.NoGrad();
@@ -40,6 +42,18 @@ internal static class ElementwiseBench
             }
         }
         Threads.Count = saved;
+        Chunks.MinParallelElements = int.MaxValue;
+        // The kernels alone, into a preallocated output: isolates the split from allocation and page faults.
+        var xa = x.ToFloatArray(); var ya = y.ToFloatArray(); var da = new float[n];
+        foreach (int parts in new[] { 1, 2, 1, 2 })
+        {
+            double add = Measure.MedianMicros(() => Chunks.For(n, parts, (s, len) => new AddOp().Invoke<float>(xa.AsSpan(s, len), ya.AsSpan(s, len), da.AsSpan(s, len))), 8, reps);
+            double exp = Measure.MedianMicros(() => Chunks.For(n, parts, (s, len) => new ExpOp().Invoke<float>(xa.AsSpan(s, len), da.AsSpan(s, len))), 8, reps);
+            Measure.Json(("workload", "elementwise"), ("impl", "neurite"), ("case", "add_kernel_prealloc"), ("n", n), ("threads", parts),
+                ("median_us", add), ("gb_per_s", n * 12.0 / add / 1e3));
+            Measure.Json(("workload", "elementwise"), ("impl", "neurite"), ("case", "exp_kernel_prealloc"), ("n", n), ("threads", parts),
+                ("median_us", exp), ("gb_per_s", n * 8.0 / exp / 1e3));
+        }
         return 0;
     }
 }

@@ -27,15 +27,23 @@ public sealed partial class Tensor
         var y = Empty(x.shape, x.DType);
         if (x.DType == DType.Float32)
         {
-            if (x.contiguous) op.Invoke<float>(x.Span<float>(), y.Span<float>());
+            if (x.contiguous) MapFlat<TOp, float>(op, x, y);
             else Elementwise.Unary<TOp, float>(op, x.Storage<float>(), x.Layout, y.Span<float>());
         }
         else
         {
-            if (x.contiguous) op.Invoke<double>(x.Span<double>(), y.Span<double>());
+            if (x.contiguous) MapFlat<TOp, double>(op, x, y);
             else Elementwise.Unary<TOp, double>(op, x.Storage<double>(), x.Layout, y.Span<double>());
         }
         return y;
+    }
+
+    /// <summary>y = op(x) over contiguous x, split across threads when large (see <see cref="Chunks"/>).</summary>
+    static void MapFlat<TOp, T>(TOp op, Tensor x, Tensor y) where TOp : struct, IUnaryOp where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int n = x.numel, parts = Chunks.Parts(n);
+        if (parts == 1) op.Invoke<T>(x.Span<T>(), y.Span<T>());
+        else Chunks.For(n, parts, (s, len) => op.Invoke<T>(x.Span<T>().Slice(s, len), y.Span<T>().Slice(s, len)));
     }
 
     /// <summary>d = op(a, b) elementwise with broadcasting, without recording.</summary>
@@ -54,7 +62,11 @@ public sealed partial class Tensor
         var dst = d.Span<T>();
         bool sameA = a.numel == d.numel, sameB = b.numel == d.numel;
         if (a.contiguous && b.contiguous && sameA && sameB)
-            op.Invoke(a.Span<T>(), b.Span<T>(), dst);
+        {
+            int n = d.numel, parts = Chunks.Parts(n);
+            if (parts == 1) op.Invoke(a.Span<T>(), b.Span<T>(), dst);
+            else Chunks.For(n, parts, (s, len) => op.Invoke(a.Span<T>().Slice(s, len), b.Span<T>().Slice(s, len), d.Span<T>().Slice(s, len)));
+        }
         else if (a.contiguous && sameA && b.numel == 1)
             op.Invoke(a.Span<T>(), b.Storage<T>()[b.offset], dst);
         else if (b.contiguous && sameB && a.numel == 1)

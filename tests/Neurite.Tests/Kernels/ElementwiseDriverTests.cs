@@ -130,3 +130,38 @@ public class ElementwiseDriverTests
         Assert.Empty(shape);
     }
 }
+
+/// <summary>Splitting a flat op across threads must give the same elements as one loop, for sizes around
+/// the chunk boundaries.</summary>
+[Collection(nameof(Neurite.Tests.Autograd.MemoryTests))] // changes process-wide settings: run alone
+public class ChunkedElementwiseTests
+{
+    [Fact]
+    public void SplitOpsMatchSingleThreadedOnes()
+    {
+        int saved = Threads.Count;
+        try
+        {
+            Threads.Count = 3;
+            foreach (int n in new[] { 63, 64, 65, 1000, 4097 })
+            {
+                var x = Tensor.FromArray(ElementwiseTestKit.Values<float>(n, n), n);
+                var y = Tensor.FromArray(ElementwiseTestKit.Values<float>(n, n + 1), n);
+                Chunks.MinParallelElements = int.MaxValue;
+                var (sum, exp) = (x.Add(y).ToFloatArray(), x.Exp().ToFloatArray());
+                Chunks.MinParallelElements = 64;
+                Assert.Equal(sum, x.Add(y).ToFloatArray());
+                // exp may differ by an ulp where a chunk's tail takes the scalar path
+                var split = x.Exp().ToFloatArray();
+                for (int i = 0; i < n; i++) ElementwiseTestKit.AssertClose(exp[i], split[i], 2e-6, $"exp [{i}] of {n}");
+            }
+            var (start, length) = Chunks.Range(4097, 3, 2);
+            Assert.Equal(4097, start + length);
+        }
+        finally
+        {
+            Threads.Count = saved;
+            Chunks.MinParallelElements = int.MaxValue;
+        }
+    }
+}
