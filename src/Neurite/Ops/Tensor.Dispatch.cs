@@ -41,10 +41,18 @@ public sealed partial class Tensor
     /// <summary>y = op(x) over contiguous x, split across threads when large (see <see cref="Chunks"/>).</summary>
     static void MapFlat<TOp, T>(TOp op, Tensor x, Tensor y) where TOp : struct, IUnaryOp where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        int n = x.numel, parts = Chunks.Parts(n);
+        int parts = Chunks.Parts(x.numel);
         if (parts == 1) op.Invoke<T>(x.Span<T>(), y.Span<T>());
-        else Chunks.For(n, parts, (s, len) => op.Invoke<T>(x.Span<T>().Slice(s, len), y.Span<T>().Slice(s, len)));
+        else MapSplit<TOp, T>(op, x, y, parts);
     }
+
+    // The split paths live in their own methods: a lambda's captured parameters would otherwise make
+    // every call of the caller allocate a closure, small tensors included.
+    static void MapSplit<TOp, T>(TOp op, Tensor x, Tensor y, int parts) where TOp : struct, IUnaryOp where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Chunks.For(x.numel, parts, (s, len) => op.Invoke<T>(x.Span<T>().Slice(s, len), y.Span<T>().Slice(s, len)));
+
+    static void ZipSplit<TOp, T>(TOp op, Tensor a, Tensor b, Tensor d, int parts) where TOp : struct, IBinaryOp where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Chunks.For(d.numel, parts, (s, len) => op.Invoke(a.Span<T>().Slice(s, len), b.Span<T>().Slice(s, len), d.Span<T>().Slice(s, len)));
 
     /// <summary>d = op(a, b) elementwise with broadcasting, without recording.</summary>
     internal static Tensor Zip<TOp>(TOp op, Tensor a, Tensor b, string name) where TOp : struct, IBinaryOp
@@ -63,9 +71,9 @@ public sealed partial class Tensor
         bool sameA = a.numel == d.numel, sameB = b.numel == d.numel;
         if (a.contiguous && b.contiguous && sameA && sameB)
         {
-            int n = d.numel, parts = Chunks.Parts(n);
+            int parts = Chunks.Parts(d.numel);
             if (parts == 1) op.Invoke(a.Span<T>(), b.Span<T>(), dst);
-            else Chunks.For(n, parts, (s, len) => op.Invoke(a.Span<T>().Slice(s, len), b.Span<T>().Slice(s, len), d.Span<T>().Slice(s, len)));
+            else ZipSplit<TOp, T>(op, a, b, d, parts);
         }
         else if (a.contiguous && sameA && b.numel == 1)
             op.Invoke(a.Span<T>(), b.Storage<T>()[b.offset], dst);
