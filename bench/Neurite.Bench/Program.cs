@@ -6,7 +6,10 @@ string workload = args.Length > 0 ? args[0] : "help";
 string[] rest = args.Skip(1).ToArray();
 switch (workload)
 {
+    case "tiny": return TinyBench.Run(rest);
+    case "tinyop": return TinyBench.RunOp(rest);
+    case "elementwise": return ElementwiseBench.Run(rest);
     default:
-        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: (none yet)");
+        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: tiny, tinyop, elementwise");
         return 2;
 }

@@ -13,16 +13,18 @@ public static class Elementwise
     public static void Unary<TOp, T>(TOp op, ReadOnlySpan<T> x, Layout lx, Span<T> y)
         where TOp : struct, IUnaryOp where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (shape, st) = Layout.Coalesce(lx.Shape, lx.Strides);
         int n = y.Length;
         if (n == 0) return;
-        if (shape.Length == 0)
+        int rank = lx.Shape.Length;
+        Span<int> shape = stackalloc int[rank], sx = stackalloc int[rank];
+        rank = Layout.Coalesce(lx.Shape, lx.Strides, lx.Strides, shape, sx, sx);
+        if (rank == 0)
         {
             y[0] = op.Invoke(x[lx.Offset]);
             return;
         }
-        int[] sx = st[0];
-        int r = shape.Length - 1, inner = shape[r], ix = sx[r];
+        shape = shape[..rank];
+        int r = rank - 1, inner = shape[r], ix = sx[r];
         Span<int> index = stackalloc int[r + 1];
         int ox = lx.Offset;
         for (int oy = 0; oy < n; oy += inner)
@@ -40,14 +42,16 @@ public static class Elementwise
     {
         int n = d.Length;
         if (n == 0) return;
-        var (shape, st) = Layout.Coalesce(la.Shape, la.Strides, lb.Strides);
-        if (shape.Length == 0)
+        int rank = la.Shape.Length;
+        Span<int> shape = stackalloc int[rank], sa = stackalloc int[rank], sb = stackalloc int[rank];
+        rank = Layout.Coalesce(la.Shape, la.Strides, lb.Strides, shape, sa, sb);
+        if (rank == 0)
         {
             d[0] = op.Invoke(a[la.Offset], b[lb.Offset]);
             return;
         }
-        int[] sa = st[0], sb = st[1];
-        int r = shape.Length - 1, inner = shape[r], ia = sa[r], ib = sb[r];
+        shape = shape[..rank];
+        int r = rank - 1, inner = shape[r], ia = sa[r], ib = sb[r];
         Span<int> ixA = stackalloc int[r + 1];
         Span<int> ixB = stackalloc int[r + 1];
         int oa = la.Offset, ob = lb.Offset;
@@ -68,14 +72,16 @@ public static class Elementwise
     {
         int n = d.Length;
         if (n == 0) return;
-        var (shape, st) = Layout.Coalesce(lx.Shape, lx.Strides);
-        if (shape.Length == 0)
+        int rank = lx.Shape.Length;
+        Span<int> shape = stackalloc int[rank], sx = stackalloc int[rank];
+        rank = Layout.Coalesce(lx.Shape, lx.Strides, lx.Strides, shape, sx, sx);
+        if (rank == 0)
         {
             d[0] = x[lx.Offset];
             return;
         }
-        int[] sx = st[0];
-        int r = shape.Length - 1, inner = shape[r], ix = sx[r];
+        shape = shape[..rank];
+        int r = rank - 1, inner = shape[r], ix = sx[r];
         Span<int> index = stackalloc int[r + 1];
         int ox = lx.Offset;
         for (int od = 0; od < n; od += inner)
@@ -88,7 +94,7 @@ public static class Elementwise
     }
 
     /// <summary>Advances an odometer over all dimensions but the last and returns the new storage offset.</summary>
-    static int Next(int[] shape, int[] strides, Span<int> index, int at)
+    static int Next(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides, Span<int> index, int at)
     {
         for (int k = shape.Length - 2; k >= 0; k--)
         {
@@ -108,14 +114,15 @@ public static class StridedCopy
         int n = 1;
         foreach (int s in lx.Shape) n *= s;
         if (n == 0) return;
-        var (shape, st) = Layout.Coalesce(lx.Shape, lx.Strides, ld.Strides);
-        if (shape.Length == 0)
+        int rank = lx.Shape.Length;
+        Span<int> shape = stackalloc int[rank], sx = stackalloc int[rank], sd = stackalloc int[rank];
+        rank = Layout.Coalesce(lx.Shape, lx.Strides, ld.Strides, shape, sx, sd);
+        if (rank == 0)
         {
             d[ld.Offset] = x[lx.Offset];
             return;
         }
-        int[] sx = st[0], sd = st[1];
-        int r = shape.Length - 1, inner = shape[r], ix = sx[r], id = sd[r];
+        int r = rank - 1, inner = shape[r], ix = sx[r], id = sd[r];
         Span<int> index = stackalloc int[r + 1];
         int ox = lx.Offset, od = ld.Offset;
         for (int done = 0; done < n; done += inner)

@@ -12,29 +12,43 @@ public readonly record struct Layout(int[] Shape, int[] Strides, int Offset)
     /// </summary>
     public static (int[] shape, int[][] strides) Coalesce(int[] shape, params int[][] strides)
     {
-        var dims = new List<int>(shape.Length);
-        var st = new List<int>[strides.Length];
-        for (int k = 0; k < strides.Length; k++) st[k] = new List<int>(shape.Length);
+        if (strides.Length is < 1 or > 2) throw new ArgumentException("coalesce: one or two stride sets are supported", nameof(strides));
+        Span<int> dims = stackalloc int[shape.Length];
+        Span<int> s0 = stackalloc int[shape.Length];
+        Span<int> s1 = stackalloc int[shape.Length];
+        int rank = Coalesce(shape, strides[0], strides.Length > 1 ? strides[1] : strides[0], dims, s0, s1);
+        int[][] result = strides.Length == 1 ? [s0[..rank].ToArray()] : [s0[..rank].ToArray(), s1[..rank].ToArray()];
+        return (dims[..rank].ToArray(), result);
+    }
+
+    /// <summary>
+    /// The allocation-free form of <see cref="Coalesce(int[], int[][])"/> for two layouts (pass the same strides
+    /// twice for one): writes the merged shape and strides into the given spans (each at least shape's
+    /// length) and returns the merged rank (0 when every dimension has size 1).
+    /// </summary>
+    public static int Coalesce(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides0, ReadOnlySpan<int> strides1,
+        Span<int> dims, Span<int> merged0, Span<int> merged1)
+    {
+        int rank = 0;
         for (int i = 0; i < shape.Length; i++)
         {
-            if (shape[i] == 1) continue;
-            int last = dims.Count - 1;
-            bool merge = last >= 0;
-            for (int k = 0; k < strides.Length && merge; k++)
-                merge = st[k][last] == strides[k][i] * shape[i];
-            if (merge)
+            int size = shape[i];
+            if (size == 1) continue;
+            int last = rank - 1;
+            if (last >= 0 && merged0[last] == strides0[i] * size && merged1[last] == strides1[i] * size)
             {
-                dims[last] *= shape[i];
-                for (int k = 0; k < strides.Length; k++) st[k][last] = strides[k][i];
+                dims[last] *= size;
+                merged0[last] = strides0[i];
+                merged1[last] = strides1[i];
             }
             else
             {
-                dims.Add(shape[i]);
-                for (int k = 0; k < strides.Length; k++) st[k].Add(strides[k][i]);
+                dims[rank] = size;
+                merged0[rank] = strides0[i];
+                merged1[rank] = strides1[i];
+                rank++;
             }
         }
-        var result = new int[strides.Length][];
-        for (int k = 0; k < strides.Length; k++) result[k] = st[k].ToArray();
-        return (dims.ToArray(), result);
+        return rank;
     }
 }

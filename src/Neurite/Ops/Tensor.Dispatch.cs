@@ -28,16 +28,32 @@ public sealed partial class Tensor
         if (y.numel == 0) return y; // TensorPrimitives rejects empty spans in some functions (Sigmoid)
         if (x.DType == DType.Float32)
         {
-            if (x.contiguous) op.Invoke<float>(x.Span<float>(), y.Span<float>());
+            if (x.contiguous) MapFlat<TOp, float>(op, x, y);
             else Elementwise.Unary<TOp, float>(op, x.Storage<float>(), x.Layout, y.Span<float>());
         }
         else
         {
-            if (x.contiguous) op.Invoke<double>(x.Span<double>(), y.Span<double>());
+            if (x.contiguous) MapFlat<TOp, double>(op, x, y);
             else Elementwise.Unary<TOp, double>(op, x.Storage<double>(), x.Layout, y.Span<double>());
         }
         return y;
     }
+
+    /// <summary>y = op(x) over contiguous x, split across threads when large (see <see cref="Chunks"/>).</summary>
+    static void MapFlat<TOp, T>(TOp op, Tensor x, Tensor y) where TOp : struct, IUnaryOp where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int parts = Chunks.Parts(x.numel);
+        if (parts == 1) op.Invoke<T>(x.Span<T>(), y.Span<T>());
+        else MapSplit<TOp, T>(op, x, y, parts);
+    }
+
+    // The split paths live in their own methods: a lambda's captured parameters would otherwise make
+    // every call of the caller allocate a closure, small tensors included.
+    static void MapSplit<TOp, T>(TOp op, Tensor x, Tensor y, int parts) where TOp : struct, IUnaryOp where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Chunks.For(x.numel, parts, (s, len) => op.Invoke<T>(x.Span<T>().Slice(s, len), y.Span<T>().Slice(s, len)));
+
+    static void ZipSplit<TOp, T>(TOp op, Tensor a, Tensor b, Tensor d, int parts) where TOp : struct, IBinaryOp where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Chunks.For(d.numel, parts, (s, len) => op.Invoke(a.Span<T>().Slice(s, len), b.Span<T>().Slice(s, len), d.Span<T>().Slice(s, len)));
 
     /// <summary>d = op(a, b) elementwise with broadcasting, without recording.</summary>
     internal static Tensor Zip<TOp>(TOp op, Tensor a, Tensor b, string name) where TOp : struct, IBinaryOp
@@ -56,7 +72,11 @@ public sealed partial class Tensor
         var dst = d.Span<T>();
         bool sameA = a.numel == d.numel, sameB = b.numel == d.numel;
         if (a.contiguous && b.contiguous && sameA && sameB)
-            op.Invoke(a.Span<T>(), b.Span<T>(), dst);
+        {
+            int parts = Chunks.Parts(d.numel);
+            if (parts == 1) op.Invoke(a.Span<T>(), b.Span<T>(), dst);
+            else ZipSplit<TOp, T>(op, a, b, d, parts);
+        }
         else if (a.contiguous && sameA && b.numel == 1)
             op.Invoke(a.Span<T>(), b.Storage<T>()[b.offset], dst);
         else if (b.contiguous && sameB && a.numel == 1)
@@ -74,8 +94,10 @@ public sealed partial class Tensor
     /// <summary>A contiguous copy, recorded by autograd (the gradient passes through unchanged).</summary>
     public Tensor Clone()
     {
-        var y = Empty(shape, DType);
-        switch (DType)
+        // A contiguous tensor shares its stride array with the copy and copies as one block.
+        var y = contiguous ? Empty(shape, strides, DType) : Empty(shape, DType);
+        if (contiguous) Array.Copy(data, offset, y.data, 0, numel);
+        else switch (DType)
         {
             case DType.Float32: Elementwise.Copy(Storage<float>(), Layout, y.Span<float>()); break;
             case DType.Float64: Elementwise.Copy(Storage<double>(), Layout, y.Span<double>()); break;

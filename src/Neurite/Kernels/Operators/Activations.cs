@@ -8,7 +8,11 @@ namespace Neurite.Kernels.Operators;
 public readonly struct SigmoidOp : IUnaryOp
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
-    public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y);
+    public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // TensorPrimitives.Sigmoid throws on an empty span; an empty tensor is valid
+        if (!x.IsEmpty) TensorPrimitives.Sigmoid(x, y);
+    }
 }
 
 /// <summary>σ'(x)·g = y(1 − y)·g, from the output y.</summary>
@@ -59,10 +63,16 @@ public readonly struct LeakyReluGradOp(double alpha) : IVectorBinary
 }
 
 /// <summary>x for x &gt; 0, α(eˣ − 1) otherwise.</summary>
-public readonly struct EluOp(double alpha) : IUnaryOp
+public readonly struct EluOp(double alpha) : IUnaryOp, IVectorUnary
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.CreateChecked(alpha) * (T.Exp(x) - T.One);
-    public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Unary(this, x, y);
+    public Vector<T> Invoke<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // exp of min(x, 0): the positive lanes are discarded, so never let them overflow
+        var e = VectorMath.Exp(Vector.Min(x, Vector<T>.Zero)) - Vector<T>.One;
+        return Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), x, e * T.CreateChecked(alpha));
+    }
+    public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Unary(this, x, y);
 }
 
 /// <summary>elu'(x)·g = g for x &gt; 0, αeˣ·g otherwise.</summary>
@@ -70,31 +80,26 @@ public readonly struct EluGradOp(double alpha) : IVectorBinary
 {
     public Vector<T> Invoke<T>(Vector<T> x, Vector<T> g) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Span<T> e = stackalloc T[Vector<T>.Count];
-        x.CopyTo(e);
-        for (int i = 0; i < e.Length; i++) e[i] = T.Exp(T.Min(e[i], T.Zero));
-        return Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), g, g * new Vector<T>(e) * T.CreateChecked(alpha));
+        var e = VectorMath.Exp(Vector.Min(x, Vector<T>.Zero));
+        return Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), g, g * e * T.CreateChecked(alpha));
     }
     public T Invoke<T>(T x, T g) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? g : g * T.CreateChecked(alpha) * T.Exp(x);
 }
 
 /// <summary>softplus(x) = ln(1 + eˣ), computed as max(x, 0) + ln(1 + e^−|x|) so it never overflows.</summary>
-public readonly struct SoftplusOp : IUnaryOp
+public readonly struct SoftplusOp : IUnaryOp, IVectorUnary
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
-    public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Unary(this, x, y);
+    public Vector<T> Invoke<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector.Max(x, Vector<T>.Zero) + VectorMath.LogP1(VectorMath.Exp(-Vector.Abs(x)));
+    public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Unary(this, x, y);
 }
 
 /// <summary>softplus'(x)·g = σ(x)·g.</summary>
 public readonly struct SoftplusGradOp : IVectorBinary
 {
-    public Vector<T> Invoke<T>(Vector<T> x, Vector<T> g) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Span<T> s = stackalloc T[Vector<T>.Count];
-        x.CopyTo(s);
-        TensorPrimitives.Sigmoid<T>(s, s);
-        return g * new Vector<T>(s);
-    }
+    public Vector<T> Invoke<T>(Vector<T> x, Vector<T> g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        g / (Vector<T>.One + VectorMath.Exp(-x));
     public T Invoke<T>(T x, T g) where T : unmanaged, IFloatingPointIeee754<T> => g / (T.One + T.Exp(-x));
 }
 
@@ -126,8 +131,10 @@ public readonly struct GeluGradOp : IVectorBinary
 }
 
 /// <summary>Heaviside step: 1 for x &gt; 0, else 0 (the perceptron's activation; its gradient is zero).</summary>
-public readonly struct StepOp : IUnaryOp
+public readonly struct StepOp : IUnaryOp, IVectorUnary
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : T.Zero;
-    public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Unary(this, x, y);
+    public Vector<T> Invoke<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), Vector<T>.One, Vector<T>.Zero);
+    public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Unary(this, x, y);
 }

@@ -68,37 +68,41 @@ public readonly struct MinimumOp : IBinaryOp
 }
 
 /// <summary>1 where a ≥ b (greater-or-equal mask, as 0/1 values), used by max/min backward and comparisons.</summary>
-public readonly struct GreaterEqualOp : IBinaryOp
+public readonly struct GreaterEqualOp : IBinaryOp, IVectorBinary
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a >= b ? T.One : T.Zero;
-    public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
-    public void Invoke<T>(ReadOnlySpan<T> a, T b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
-    public void Invoke<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
+    public Vector<T> Invoke<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.GreaterThanOrEqual(a, b), Vector<T>.One, Vector<T>.Zero);
+    public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(this, a, b, d);
+    public void Invoke<T>(ReadOnlySpan<T> a, T b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(this, a, b, d);
+    public void Invoke<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(this, a, b, d);
 }
 
 /// <summary>1 where a = b exactly, else 0.</summary>
-public readonly struct EqualOp : IBinaryOp
+public readonly struct EqualOp : IBinaryOp, IVectorBinary
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a == b ? T.One : T.Zero;
-    public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
-    public void Invoke<T>(ReadOnlySpan<T> a, T b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
-    public void Invoke<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
+    public Vector<T> Invoke<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.Equals(a, b), Vector<T>.One, Vector<T>.Zero);
+    public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(this, a, b, d);
+    public void Invoke<T>(ReadOnlySpan<T> a, T b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(this, a, b, d);
+    public void Invoke<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(this, a, b, d);
 }
 
 /// <summary>1 where a &gt; b, else 0.</summary>
-public readonly struct GreaterOp : IBinaryOp
+public readonly struct GreaterOp : IBinaryOp, IVectorBinary
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a > b ? T.One : T.Zero;
-    public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
-    public void Invoke<T>(ReadOnlySpan<T> a, T b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
-    public void Invoke<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
+    public Vector<T> Invoke<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.GreaterThan(a, b), Vector<T>.One, Vector<T>.Zero);
+    public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(this, a, b, d);
+    public void Invoke<T>(ReadOnlySpan<T> a, T b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(this, a, b, d);
+    public void Invoke<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(this, a, b, d);
 }
 
 /// <summary>1 where a &lt; b, else 0.</summary>
-public readonly struct LessOp : IBinaryOp
+public readonly struct LessOp : IBinaryOp, IVectorBinary
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a < b ? T.One : T.Zero;
-    public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
-    public void Invoke<T>(ReadOnlySpan<T> a, T b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
-    public void Invoke<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Binary(this, a, b, d);
+    public Vector<T> Invoke<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.LessThan(a, b), Vector<T>.One, Vector<T>.Zero);
+    public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(this, a, b, d);
+    public void Invoke<T>(ReadOnlySpan<T> a, T b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(this, a, b, d);
+    public void Invoke<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(this, a, b, d);
 }

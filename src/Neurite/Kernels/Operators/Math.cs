@@ -27,11 +27,17 @@ public readonly struct AbsOp : IUnaryOp
     public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, y);
 }
 
-/// <summary>sign(x) ∈ {−1, 0, 1}; NaN stays NaN.</summary>
-public readonly struct SignOp : IUnaryOp
+/// <summary>sign(x) ∈ {−1, 0, 1}; NaN stays NaN (as NumPy; PyTorch 1.13 gives 0).</summary>
+public readonly struct SignOp : IUnaryOp, IVectorUnary
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsNaN(x) ? x : x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;
-    public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Unary(this, x, y);
+    public Vector<T> Invoke<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var s = Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), Vector<T>.One,
+            Vector.ConditionalSelect(Vector.LessThan(x, Vector<T>.Zero), -Vector<T>.One, Vector<T>.Zero));
+        return Vector.ConditionalSelect(Vector.Equals(x, x), s, x); // x ≠ x only for NaN
+    }
+    public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Unary(this, x, y);
 }
 
 /// <summary>min(max(x, lo), hi).</summary>
