@@ -6,6 +6,9 @@ using Neurite.Cli.Commands;
 var root = new RootCommand("Neurite: deep learning for .NET — train, evaluate and inspect neural networks")
 {
     TrainCommand.Create(),
+    EvalCommand.Create(),
+    PredictCommand.Create(),
+    InfoCommand.Create(),
     XorCommand.Create(),
 };
 try

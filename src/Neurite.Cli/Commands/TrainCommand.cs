@@ -12,7 +12,7 @@ public static class TrainCommand
 {
     public sealed record Settings(
         string? Dataset = null, string? Csv = null, string? Label = null, string? DataDir = null, bool Regression = false,
-        string Model = "mlp:128-64", string Activation = "relu", double Dropout = 0, bool BatchNorm = false,
+        string Model = "mlp:256-128", string Activation = "relu", double Dropout = 0.2, bool BatchNorm = false,
         string Optimizer = "adam", double? LearningRate = null, string Schedule = "none", int BatchSize = 64, int Epochs = 30,
         ulong Seed = 42, double L1 = 0, double L2 = 0, double WeightDecay = 0, int EarlyStopping = 0, double? ClipNorm = null,
         string? Output = null, string? History = null, bool Plain = false);
@@ -24,9 +24,9 @@ public static class TrainCommand
         var label = new Option<string?>("--label") { Description = "CSV label column, by name or index (default: the last)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder of Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)" };
         var regression = new Option<bool>("--regression") { Description = "Treat the label as a regression target (MSE loss)" };
-        var model = new Option<string>("--model") { Description = "Architecture: mlp:H1-H2-… or linear", DefaultValueFactory = _ => "mlp:128-64" };
+        var model = new Option<string>("--model") { Description = "Architecture: mlp:H1-H2-… or linear", DefaultValueFactory = _ => "mlp:256-128" };
         var activation = new Option<string>("--activation") { Description = $"Hidden activation: {string.Join(", ", Specs.Activations)}", DefaultValueFactory = _ => "relu" };
-        var dropout = new Option<double>("--dropout") { Description = "Dropout probability after each hidden layer, in [0, 1)" };
+        var dropout = new Option<double>("--dropout") { Description = "Dropout probability after each hidden layer, in [0, 1)", DefaultValueFactory = _ => 0.2 };
         var batchNorm = new Option<bool>("--batch-norm") { Description = "Batch normalisation after each hidden linear layer" };
         var optimizer = new Option<string>("--optimizer") { Description = $"Optimiser: {string.Join(", ", Specs.Optimizers)}", DefaultValueFactory = _ => "adam" };
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default: 1e-3 for adam/adamw/rmsprop, 1e-2 adagrad, 0.05 sgd)" };

@@ -27,6 +27,9 @@ public enum LabelKind
 
     /// <summary>A numeric target → float32 [N, 1].</summary>
     Regression,
+
+    /// <summary>No label column: every column is a feature (input for prediction); labels are all zero.</summary>
+    None,
 }
 
 /// <summary>Options of <see cref="CsvLoader"/>.</summary>
@@ -76,7 +79,8 @@ public static class CsvLoader
         ArgumentNullException.ThrowIfNull(reader);
         options ??= new CsvOptions();
         string[]? header = null;
-        int columns = -1, labelAt = -1, lineNo = 0;
+        int columns = -1, labelAt = -1, lineNo = 0, rows = 0;
+        bool unlabelled = options.Kind == LabelKind.None;
         var features = new List<float>();
         var labelCells = new List<(string text, int line)>();
         string? line;
@@ -88,12 +92,13 @@ public static class CsvLoader
             if (columns < 0)
             {
                 columns = cells.Count;
-                if (columns < 2) throw new DataFormatException(sourceName, lineNo, $"expected at least 2 columns (features and a label), got {columns}");
-                labelAt = ResolveLabel(options.LabelColumnOrLast, options.HasHeader ? cells : null, columns, sourceName, lineNo);
+                if (columns < (unlabelled ? 1 : 2)) throw new DataFormatException(sourceName, lineNo, $"expected at least 2 columns (features and a label), got {columns}");
+                labelAt = unlabelled ? -1 : ResolveLabel(options.LabelColumnOrLast, options.HasHeader ? cells : null, columns, sourceName, lineNo);
                 if (options.HasHeader) { header = [.. cells]; continue; }
             }
             if (cells.Count != columns)
                 throw new DataFormatException(sourceName, lineNo, $"expected {columns} cells, got {cells.Count}");
+            rows++;
             for (int c = 0; c < columns; c++)
             {
                 if (c == labelAt) { labelCells.Add((cells[c], lineNo)); continue; }
@@ -103,11 +108,12 @@ public static class CsvLoader
             }
         }
         if (columns < 0) throw new DataFormatException(sourceName, 0, "the file is empty");
-        int n = labelCells.Count, d = columns - 1;
+        int n = rows, d = unlabelled ? columns : columns - 1;
         var names = new string[d];
         for (int c = 0, k = 0; c < columns; c++)
             if (c != labelAt) names[k++] = header?[c] ?? $"column {c + 1}";
         var x = Tensor.FromArray(features.ToArray(), n, d);
+        if (unlabelled) return new CsvData(new TensorDataset(x, Tensor.Zeros([n], DType.Int64)), names, null);
         if (options.Kind == LabelKind.Regression)
         {
             var y = new float[n];

@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace Neurite.Cli.Commands;
+
+/// <summary>`neurite info`: what can be trained with what.</summary>
+public static class InfoCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("info", "List data sets, models, activations, optimisers and schedules");
+        command.SetAction(_ => Run(Console.Out));
+        return command;
+    }
+
+    public static int Run(TextWriter output)
+    {
+        output.WriteLine($"Neurite {typeof(Tensor).Assembly.GetName().Version}  (.NET {Environment.Version}, {Environment.ProcessorCount} cores, {Kernels.Threads.Count} kernel threads)");
+        output.WriteLine($"data sets:   {string.Join(", ", DataSources.Names)}, or --csv FILE [--label COLUMN]");
+        output.WriteLine("models:      mlp:H1-H2-… (hidden sizes, e.g. mlp:256-128), linear");
+        output.WriteLine($"activations: {string.Join(", ", Specs.Activations)}");
+        output.WriteLine($"optimizers:  {string.Join(", ", Specs.Optimizers)}");
+        output.WriteLine($"schedules:   {string.Join(", ", Specs.Schedules)}");
+        output.WriteLine("options:     --dropout P, --batch-norm, --l1 λ, --l2 λ, --weight-decay λ, --early-stopping N, --clip-norm C (see neurite train --help)");
+        return 0;
+    }
+}
