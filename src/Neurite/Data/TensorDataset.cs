@@ -81,6 +81,18 @@ public sealed class TensorDataset : Dataset
     /// <summary>The same labels with new features (same row count), e.g. after a scaler.</summary>
     public TensorDataset WithFeatures(Tensor features) => new(features, Labels, classNames);
 
+    /// <summary>
+    /// The same features with int64 class labels replaced by float32 one-hot rows [N, C]
+    /// (<see cref="Tensor.OneHot"/>), for losses that take probability targets (MSE, binary cross-entropy).
+    /// C is <paramref name="numClasses"/>, else the number of class names, else the largest label + 1.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The labels are not int64 class indices.</exception>
+    public TensorDataset WithOneHotLabels(int? numClasses = null)
+    {
+        int classes = numClasses ?? ClassCounts().Length;
+        return new TensorDataset(Features, Tensor.OneHot(Labels, classes));
+    }
+
     /// <summary>Number of samples of each class 0…C−1 (C from <see cref="ClassNames"/> or the largest label + 1).</summary>
     /// <exception cref="InvalidOperationException">The labels are not int64 class indices.</exception>
     public int[] ClassCounts()

@@ -57,6 +57,18 @@ public class DataLoaderTests
     }
 
     [Fact]
+    public void One_hot_labels_and_feature_reshape()
+    {
+        var data = new TensorDataset(Tensor.Zeros(3, 4), Tensor.FromArray(new long[] { 2, 0, 1 }), ["a", "b", "c"]);
+        var onehot = data.WithOneHotLabels();
+        Assert.Equal([3, 3], onehot.Labels.Shape.ToArray());
+        Assert.Equal([0f, 0f, 1f, 1f, 0f, 0f, 0f, 1f, 0f], onehot.Labels.ToFloatArray());
+        Assert.Equal([3, 5], data.WithOneHotLabels(5).Labels.Shape.ToArray());
+        Assert.Equal([3, 1, 2, 2], data.ReshapeFeatures(1, 2, 2).Features.Shape.ToArray());
+        Assert.Throws<InvalidOperationException>(() => onehot.WithOneHotLabels());
+    }
+
+    [Fact]
     public void Subset_maps_indices_to_the_source()
     {
         var sub = Numbered(10).Subset([7, 2, 9]);

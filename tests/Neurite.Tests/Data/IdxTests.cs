@@ -63,8 +63,8 @@ public class IdxTests
     public void Huge_header_with_tiny_file_fails_fast_without_allocating()
     {
         using var dir = new TempDir();
-        // [65536, 32768] ubyte = 2³¹ elements claimed, 12 bytes given; then [46341, 46341] (just under
-        // int.MaxValue… no: 2,147,488,281 > int.MaxValue) and [40000, 40000] = 1.6e9 elements, legal but absent.
+        // "over": [65536, 32768] ubyte = 2³¹ elements, more than a tensor can hold, in a 12-byte file.
+        // "big": [40000, 40000] = 1.6·10⁹ elements, a legal shape, but the file has 3 bytes of data.
         string over = dir.File("over"), big = dir.File("big"), bigz = dir.File("big.gz");
         File.WriteAllBytes(over, [0, 0, 8, 2, 0, 1, 0, 0, 0, 0, 0x80, 0]);
         File.WriteAllBytes(big, [0, 0, 8, 2, 0, 0, 0x9C, 0x40, 0, 0, 0x9C, 0x40, 1, 2, 3]);
@@ -105,11 +105,41 @@ public class IdxTests
         using var dir = new TempDir();
         string p = dir.File("flip.gz");
         Idx.WriteBytes(p, Pixels(5000), [50, 100], gzip: true);
-        var bytes = File.ReadAllBytes(p);
-        bytes[bytes.Length / 2] ^= 0x5A;   // corrupt the deflate stream (or the data inside it)
-        File.WriteAllBytes(p, bytes);
-        // Either the deflate decoder or the size checks notice; never another exception type.
-        var e = Record.Exception(() => Idx.Read(p));
-        if (e is not null) Assert.IsType<DataFormatException>(e);
+        var clean = File.ReadAllBytes(p);
+        // Every position after the 10-byte gzip header (deflate body, CRC-32, ISIZE): zlib's CRC check
+        // or the size checks notice, and the error is a DataFormatException naming the file. A flip that
+        // leaves the decoded bytes unchanged (unused padding bits of the last deflate block) may load,
+        // but then it must load the original values: never silently wrong data.
+        var expected = Pixels(5000).Select(v => (long)v).ToArray();
+        int rejected = 0;
+        for (int at = 10; at < clean.Length; at += Math.Max(1, clean.Length / 40))
+        {
+            var bytes = (byte[])clean.Clone();
+            bytes[at] ^= 0x10;
+            File.WriteAllBytes(p, bytes);
+            Tensor? loaded = null;
+            var e = Record.Exception(() => loaded = Idx.Read(p, DType.Int64));
+            if (e is null) { Assert.Equal(expected, loaded!.ToLongArray()); continue; }
+            Assert.True(e is DataFormatException, $"flip at {at}: {e.GetType().Name}: {e.Message}");
+            Assert.Contains(p, e.Message);
+            rejected++;
+        }
+        Assert.True(rejected >= 30, $"only {rejected} of the flips were rejected");
+    }
+
+    [Fact]
+    public void Bit_flipped_plain_header_is_rejected()
+    {
+        using var dir = new TempDir();
+        string p = dir.File("flip");
+        Idx.WriteBytes(p, Pixels(60), [3, 4, 5]);
+        var clean = File.ReadAllBytes(p);
+        for (int at = 0; at < 16; at++)   // magic, type, rank and all three dimensions
+        {
+            var bytes = (byte[])clean.Clone();
+            bytes[at] ^= 0x04;
+            File.WriteAllBytes(p, bytes);
+            Assert.Throws<DataFormatException>(() => Idx.Read(p));
+        }
     }
 }
