@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Neurite.Tests.Autograd;
+namespace Neurite.Tests;
 
 /// <summary>Runs alone: the heap is process-wide, so tests allocating in parallel would blur the measurement.</summary>
 [CollectionDefinition(nameof(MemoryTests), DisableParallelization = true)]

@@ -133,7 +133,7 @@ public class ElementwiseDriverTests
 
 /// <summary>Splitting a flat op across threads must give the same elements as one loop, for sizes around
 /// the chunk boundaries.</summary>
-[Collection(nameof(Neurite.Tests.Autograd.MemoryTests))] // changes process-wide settings: run alone
+[Collection(nameof(Neurite.Tests.MemoryTests))] // changes process-wide settings: run alone
 public class ChunkedElementwiseTests
 {
     [Fact]
