@@ -1,0 +1,62 @@
+using Neurite.Cli;
+using Neurite.Cli.Commands;
+
+namespace Neurite.Tests.Cli;
+
+public class CliTests
+{
+    [Fact]
+    public void TrainOnIrisSavesAModelThatEvalAndPredictReload()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "neurite-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string stem = Path.Combine(dir, "iris");
+            var log = new StringWriter();
+            int code = TrainCommand.Run(new TrainCommand.Settings(Dataset: "iris", Epochs: 60, BatchSize: 16, LearningRate: 0.01, Output: stem, Plain: true), log);
+            Assert.Equal(0, code);
+            var text = log.ToString();
+            var line = text.Split('\n').Single(l => l.StartsWith("test:", StringComparison.Ordinal));
+            double accuracy = double.Parse(line.Split("accuracy ")[1].Split(" %")[0], System.Globalization.CultureInfo.InvariantCulture) / 100;
+            Assert.True(accuracy >= 0.9, text);
+            Assert.True(File.Exists(stem + ".json") && File.Exists(stem + ".safetensors"));
+
+            var evalLog = new StringWriter();
+            Assert.Equal(0, EvalCommand.Run(stem, "iris", null, null, null, 42, evalLog));
+            Assert.Contains($"accuracy {accuracy:P2}", evalLog.ToString());
+
+            string csv = Path.Combine(dir, "rows.csv");
+            File.WriteAllText(csv, "a,b,c,d\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n");
+            var predictLog = new StringWriter();
+            Assert.Equal(0, PredictCommand.Run(stem, csv, null, false, predictLog));
+            var rows = predictLog.ToString().Trim().Split('\n');
+            Assert.Equal("predicted,p_0,p_1,p_2", rows[0].Trim());
+            Assert.StartsWith("0,", rows[1]);  // a typical setosa
+            Assert.StartsWith("2,", rows[2]);  // a typical virginica
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void BadArgumentsSayWhatIsValid()
+    {
+        var e = Assert.Throws<UsageException>(() => TrainCommand.Run(new TrainCommand.Settings(Optimizer: "adamx"), TextWriter.Null));
+        Assert.Contains("adamx", e.Message);
+        Assert.Contains("adam, adamw", e.Message);
+        e = Assert.Throws<UsageException>(() => TrainCommand.Run(new TrainCommand.Settings(Dropout: 1.0), TextWriter.Null));
+        Assert.Contains("--dropout", e.Message);
+        e = Assert.Throws<UsageException>(() => TrainCommand.Run(new TrainCommand.Settings(Model: "mlp:12-x"), TextWriter.Null));
+        Assert.Contains("'x'", e.Message);
+        e = Assert.Throws<UsageException>(() => TrainCommand.Run(new TrainCommand.Settings(Dataset: "mnist"), TextWriter.Null));
+        Assert.Contains("fashion-mnist", e.Message);
+    }
+
+    [Fact]
+    public void XorCommandShowsTheLesson()
+    {
+        var log = new StringWriter();
+        Assert.Equal(0, XorCommand.Run(300, 1, log));
+        Assert.Contains("single neuron 50 %, one hidden layer 100 %", log.ToString());
+    }
+}
