@@ -6,7 +6,8 @@ string workload = args.Length > 0 ? args[0] : "help";
 string[] rest = args.Skip(1).ToArray();
 switch (workload)
 {
+    case "gemm": return GemmBench.Run(rest);
     default:
-        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: (none yet)");
+        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm");
         return 2;
 }
