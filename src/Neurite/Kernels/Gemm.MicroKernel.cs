@@ -26,10 +26,19 @@ public static unsafe partial class Gemm
         public static readonly int MR = Selected == Kind.Avx512 ? 8 : 6;
         public static readonly int NR = Selected == Kind.Avx512 ? 32 : 16;
 
+        /// <summary>The panel width for a product with n columns: narrow products (a layer with ≤ 16 units)
+        /// use 16-wide panels on AVX-512, where 32 would be half padding.</summary>
+        public static int PanelWidth(int n) => Selected == Kind.Avx512 && n <= 16 ? 16 : NR;
+
+        /// <summary>One MR×nr tile, nr being <see cref="NR"/> or the <see cref="PanelWidth"/> of the product.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+        public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta, int nr)
         {
-            if (Selected == Kind.Avx512) Kernel8x32(kc, a, b, c, ldc, alpha, beta);
+            if (Selected == Kind.Avx512)
+            {
+                if (nr == 32) Kernel8x32(kc, a, b, c, ldc, alpha, beta);
+                else Kernel8x16(kc, a, b, c, ldc, alpha, beta);
+            }
             else if (Selected == Kind.Avx2) Kernel6x16(kc, a, b, c, ldc, alpha, beta);
             else KernelPortable(kc, a, b, c, ldc, alpha, beta);
         }
@@ -87,6 +96,44 @@ public static unsafe partial class Gemm
                 Vector512.Store(Avx512F.FusedMultiplyAdd(x0, va, Vector512.Load(c) * vb), c);
                 Vector512.Store(Avx512F.FusedMultiplyAdd(x1, va, Vector512.Load(c + 16) * vb), c + 16);
             }
+        }
+
+        /// <summary>8×16 for narrow products: 8 accumulators still cover the FMA latency (4 cycles × 2 pipes).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        static void Kernel8x16(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        {
+            Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+            for (int p = 0; p < kc; p++)
+            {
+                var b0 = Vector512.LoadAligned(b);
+                c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+                c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+                c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
+                c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+                c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
+                c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+                c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
+                c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
+                a += 8;
+                b += 16;
+            }
+            var va = Vector512.Create(alpha);
+            var vb = Vector512.Create(beta);
+            Store512(c, c0, va, vb, beta); c += ldc;
+            Store512(c, c1, va, vb, beta); c += ldc;
+            Store512(c, c2, va, vb, beta); c += ldc;
+            Store512(c, c3, va, vb, beta); c += ldc;
+            Store512(c, c4, va, vb, beta); c += ldc;
+            Store512(c, c5, va, vb, beta); c += ldc;
+            Store512(c, c6, va, vb, beta); c += ldc;
+            Store512(c, c7, va, vb, beta);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Store512(float* c, Vector512<float> x, Vector512<float> va, Vector512<float> vb, float beta)
+        {
+            if (beta == 0f) Vector512.Store(x * va, c);
+            else Vector512.Store(Avx512F.FusedMultiplyAdd(x, va, Vector512.Load(c) * vb), c);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

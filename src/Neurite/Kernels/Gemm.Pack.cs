@@ -93,6 +93,20 @@ public static unsafe partial class Gemm
                         for (int j = 0; j < nr; j += 8) Vector256.Store(Vector256.Load(s + j), d + j);
                     }
                 }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    // The right-hand edge panel (or a product narrower than a panel): zero the row with whole
+                    // vectors, then copy the columns that exist, 8 at a time where possible.
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* s = src + (long)p * ldb;
+                        float* d = panel + p * nr;
+                        for (int j = 0; j < nr; j += 8) Vector256.Store(Vector256<float>.Zero, d + j);
+                        int jj = 0;
+                        for (; jj + 8 <= cols; jj += 8) Vector256.Store(Vector256.Load(s + jj), d + jj);
+                        for (; jj < cols; jj++) d[jj] = s[jj];
+                    }
+                }
                 else
                 {
                     for (int p = 0; p < kc; p++)

@@ -113,7 +113,7 @@ public static unsafe partial class Gemm
     static void SgemmBlocked(in SgemmArgs p, int i0, int i1, int j0, int j1)
     {
         var ws = Workspace.Current;
-        int mr = MicroKernel.MR, nr = MicroKernel.NR;
+        int mr = MicroKernel.MR, nr = MicroKernel.PanelWidth(p.N);
         for (int jc = j0; jc < j1; jc += NC)
         {
             int nc = Math.Min(NC, j1 - jc);
@@ -137,9 +137,9 @@ public static unsafe partial class Gemm
                             float* ap = ws.PackA + (long)ir * kc;
                             float* cp = p.C + (long)(ic + ir) * p.Ldc + jc + jr;
                             if (mh == mr && nw == nr)
-                                MicroKernel.Run(kc, ap, bp, cp, p.Ldc, p.Alpha, beta);
+                                MicroKernel.Run(kc, ap, bp, cp, p.Ldc, p.Alpha, beta, nr);
                             else
-                                EdgeTile(kc, ap, bp, cp, p.Ldc, mh, nw, p.Alpha, beta, ws.Tile);
+                                EdgeTile(kc, ap, bp, cp, p.Ldc, mh, nw, nr, p.Alpha, beta, ws.Tile);
                         }
                     }
                 }
@@ -149,10 +149,9 @@ public static unsafe partial class Gemm
 
     /// <summary>A partial tile at the bottom or right edge: compute the full MR×NR tile into a temporary
     /// (the packed panels are zero-padded) and copy back only the rows and columns that exist.</summary>
-    static void EdgeTile(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols, float alpha, float beta, float* tile)
+    static void EdgeTile(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols, int nr, float alpha, float beta, float* tile)
     {
-        int nr = MicroKernel.NR;
-        MicroKernel.Run(kc, ap, bp, tile, nr, alpha, 0f);
+        MicroKernel.Run(kc, ap, bp, tile, nr, alpha, 0f, nr);
         for (int i = 0; i < rows; i++)
         {
             float* t = tile + i * nr;
