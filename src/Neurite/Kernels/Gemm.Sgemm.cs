@@ -11,11 +11,16 @@ public static unsafe partial class Gemm
     // Results were flat around these values. MC and NC are multiples of every MR / NR used.
     const int KC = 512, MC = 336, NC = 2048;
 
-    /// <summary>Below this m·n·k a plain loop beats packing (measured; see <see cref="SgemmTiny"/>).</summary>
-    const long TinyVolume = 4096;
+    /// <summary>Up to this m·n·k a plain loop is as fast as packing (≈ 40 ns either way at 4×4×4); already at
+    /// 8×8×8 the packed path is 4× faster, so the tiny path only saves the packing of near-empty products.</summary>
+    const long TinyVolume = 256;
 
-    /// <summary>Above this m·n·k (≈ 2·m·n·k of 4 MFLOP, ~40 µs on one core) a second thread pays for its hand-off.</summary>
-    const long ParallelVolume = 2_000_000;
+    /// <summary>Above this m·n·k (≈ 144³, ~25 µs on one core) a second thread pays for its hand-off
+    /// (measured: 128³ ran 1.4× slower on 2 threads, 160³ 1.6× faster).</summary>
+    const long ParallelVolume = 3_000_000;
+
+    /// <summary>Elements of B above which the few-rows path is split over threads.</summary>
+    const long FewRowsParallelElements = 4 << 20;
 
     /// <summary>One SGEMM call's operands, passed by reference through the loop nest and to worker threads.</summary>
     readonly struct SgemmArgs(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
@@ -53,15 +58,20 @@ public static unsafe partial class Gemm
     }
 
     /// <summary>A rectangle of C that one thread computes in full (all of k), so threads never synchronise.</summary>
-    readonly struct SgemmPart(SgemmArgs args, bool splitN, int parts)
+    readonly struct SgemmPart(SgemmArgs args, bool splitN, bool fewRows, int parts)
     {
         public readonly SgemmArgs Args = args;
-        public readonly bool SplitN = splitN;
+        public readonly bool SplitN = splitN, FewRows = fewRows;
         public readonly int Parts = parts;
 
         public void Run(int part)
         {
-            if (SplitN)
+            if (FewRows)
+            {
+                var (j0, j1) = Slice(Args.N, Parts, part, 64);
+                if (j0 < j1) SgemmFewRows(in Args, j0, j1);
+            }
+            else if (SplitN)
             {
                 var (j0, j1) = Slice(Args.N, Parts, part, MicroKernel.NR);
                 if (j0 < j1) SgemmBlocked(in Args, 0, Args.M, j0, j1);
@@ -86,7 +96,17 @@ public static unsafe partial class Gemm
     static void SgemmDispatch(in SgemmArgs p)
     {
         int threads = Threads.Count;
-        if (threads > 1 && (long)p.M * p.N * p.K >= ParallelVolume)
+        bool large = threads > 1 && (long)p.M * p.N * p.K >= ParallelVolume;
+        if (TakesFewRows(in p))
+        {
+            // Reading B once is memory-bound: a second thread pays only once B is far beyond L2 (measured:
+            // 3×1000×1000 ran slower on 2 threads, 2×4096×4096 1.8× faster).
+            int chunks = (p.N + 63) / 64;
+            if (large && (long)p.N * p.K >= FewRowsParallelElements && chunks >= 2) Threads.For(Math.Min(threads, chunks), new SgemmPart(p, true, true, Math.Min(threads, chunks)), static (part, s) => s.Run(part));
+            else SgemmFewRows(in p, 0, p.N);
+            return;
+        }
+        if (large)
         {
             // Split M when each thread still gets a tall block (each packs its own copy of B, which is
             // cheap next to m/threads · n · k of work); a short, wide product (a batch through a large
@@ -97,7 +117,7 @@ public static unsafe partial class Gemm
             int parts = Math.Min(threads, span);
             if (parts > 1)
             {
-                Threads.For(parts, new SgemmPart(p, splitN, parts), static (part, s) => s.Run(part));
+                Threads.For(parts, new SgemmPart(p, splitN, false, parts), static (part, s) => s.Run(part));
                 return;
             }
         }

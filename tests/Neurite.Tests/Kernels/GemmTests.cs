@@ -74,6 +74,29 @@ public class GemmTests
         }
     }
 
+    [Theory, MemberData(nameof(Transposes))]
+    public void Sgemm_FewRows_MatchReference(bool transA, bool transB)
+    {
+        // m ≤ 4 reads B in place (AVX-512); n around the 16- and 64-column steps, k around 16.
+        int seed = 500;
+        foreach (int m in new[] { 1, 2, 3, 4, 5 })
+            foreach (var (n, k) in new[] { (16, 15), (17, 16), (63, 33), (64, 64), (65, 100), (129, 7), (200, 300) })
+            {
+                CheckSingle(transA, transB, m, n, k, 1f, 0f, 0, 0, 0, seed++);
+                CheckSingle(transA, transB, m, n, k, -2f, 0.5f, 3, 2, 1, seed++);
+            }
+        int saved = Threads.Count;
+        try
+        {
+            Threads.Count = 2;
+            CheckSingle(transA, transB, 2, 2100, 2000, 1f, 0f, 0, 0, 0, seed++); // B of 4.2 M elements: split over N
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+    }
+
     [Fact]
     public void Sgemm_BetaZero_OverwritesNaN_AndZeroAlphaOrK_ScalesC()
     {
