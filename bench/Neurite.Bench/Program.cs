@@ -6,10 +6,11 @@ string workload = args.Length > 0 ? args[0] : "help";
 string[] rest = args.Skip(1).ToArray();
 switch (workload)
 {
+    case "gemm": return GemmBench.Run(rest);
     case "tiny": return TinyBench.Run(rest);
     case "tinyop": return TinyBench.RunOp(rest);
     case "elementwise": return ElementwiseBench.Run(rest);
     default:
-        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: tiny, tinyop, elementwise");
+        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise");
         return 2;
 }
