@@ -27,7 +27,7 @@ public static class Specs
             layers.Add(new Linear(width, h, init: init, generator: generator));
             if (batchNorm) layers.Add(new BatchNorm1d(h));
             layers.Add(Activation(activation));
-            if (dropout > 0) layers.Add(new Dropout(dropout, generator));
+            if (dropout > 0) layers.Add(new Dropout(dropout));  // Generator.Default: its state goes into checkpoints
             width = h;
         }
         layers.Add(new Linear(width, outputs, generator: generator));

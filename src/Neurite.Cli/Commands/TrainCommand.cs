@@ -15,7 +15,8 @@ public static class TrainCommand
         string Model = "mlp:256-128", string Activation = "relu", double Dropout = 0.2, bool BatchNorm = false,
         string Optimizer = "adam", double? LearningRate = null, string Schedule = "none", int BatchSize = 64, int Epochs = 30,
         ulong Seed = 42, double L1 = 0, double L2 = 0, double WeightDecay = 0, int EarlyStopping = 0, double? ClipNorm = null,
-        string? Output = null, string? History = null, bool Plain = false);
+        string? Output = null, string? History = null, bool Plain = false,
+        string? Checkpoint = null, int CheckpointEvery = 1, string? Resume = null);
 
     public static Command Create()
     {
@@ -42,17 +43,20 @@ public static class TrainCommand
         var output = new Option<string?>("--output", "-o") { Description = "Save the model as OUTPUT.json + OUTPUT.safetensors" };
         var history = new Option<string?>("--history") { Description = "Write the per-epoch history to a .csv or .json file" };
         var plain = new Option<bool>("--plain") { Description = "One line per epoch instead of a live progress bar" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a resumable checkpoint (weights, optimiser, epoch, RNG) to this file" };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Epochs between checkpoints", DefaultValueFactory = _ => 1 };
+        var resume = new Option<string?>("--resume") { Description = "Resume from a checkpoint written by --checkpoint with the same options" };
         var command = new Command("train", "Train a network and report its test accuracy")
         {
             dataset, csv, label, dataDir, regression, model, activation, dropout, batchNorm, optimizer, lr, schedule,
-            batchSize, epochs, seed, l1, l2, weightDecay, early, clip, output, history, plain,
+            batchSize, epochs, seed, l1, l2, weightDecay, early, clip, output, history, plain, checkpoint, checkpointEvery, resume,
         };
         command.SetAction(r => Run(new Settings(
             r.GetValue(dataset), r.GetValue(csv), r.GetValue(label), r.GetValue(dataDir), r.GetValue(regression),
             r.GetValue(model)!, r.GetValue(activation)!, r.GetValue(dropout), r.GetValue(batchNorm),
             r.GetValue(optimizer)!, r.GetValue(lr), r.GetValue(schedule)!, r.GetValue(batchSize), r.GetValue(epochs),
             r.GetValue(seed), r.GetValue(l1), r.GetValue(l2), r.GetValue(weightDecay), r.GetValue(early), r.GetValue(clip),
-            r.GetValue(output), r.GetValue(history), r.GetValue(plain)), Console.Out));
+            r.GetValue(output), r.GetValue(history), r.GetValue(plain), r.GetValue(checkpoint), r.GetValue(checkpointEvery), r.GetValue(resume)), Console.Out));
         return command;
     }
 
@@ -79,22 +83,31 @@ public static class TrainCommand
         Loss loss = data.Classification ? new CrossEntropyLoss() : new MSELoss();
         var trainer = new Trainer(model, loss, optimizer) { L1 = s.L1, L2 = s.L2, ClipGradNorm = s.ClipNorm };
         var callbacks = new List<Callback>();
-        if (Specs.Schedule(s.Schedule, optimizer, s.Epochs) is { } scheduler) callbacks.Add(new SchedulerCallback(scheduler));
+        var scheduler = Specs.Schedule(s.Schedule, optimizer, s.Epochs);
+        if (scheduler is not null) callbacks.Add(new SchedulerCallback(scheduler));
+        if (s.Checkpoint is not null) callbacks.Add(new CheckpointCallback(s.Checkpoint, s.CheckpointEvery, scheduler));
         if (s.EarlyStopping > 0) callbacks.Add(new EarlyStopping(s.EarlyStopping));
         if (s.History is not null) callbacks.Add(new HistoryWriter(s.History));
         var train = new DataLoader(data.Train, s.BatchSize, shuffle: true, seed: s.Seed);
         var dev = data.Dev.Count > 0 ? new DataLoader(data.Dev, 1000) : null;
+        int startEpoch = 0;
+        if (s.Resume is not null)
+        {
+            startEpoch = Neurite.Training.Checkpoint.Load(s.Resume, model, optimizer, scheduler);
+            train.Epoch = startEpoch;
+            output.WriteLine($"resumed: {s.Resume} after epoch {startEpoch}");
+        }
         History history;
         if (s.Plain || Console.IsOutputRedirected || output != Console.Out)
         {
             callbacks.Add(new PlainProgress(output));
-            history = trainer.Fit(train, s.Epochs, dev, callbacks.ToArray());
+            history = trainer.Fit(train, s.Epochs, startEpoch, dev, callbacks.ToArray());
         }
         else
         {
             var live = new LiveProgress(train.BatchCount);
             callbacks.Add(live);
-            history = live.Run(() => trainer.Fit(train, s.Epochs, dev, callbacks.ToArray()));
+            history = live.Run(() => trainer.Fit(train, s.Epochs, startEpoch, dev, callbacks.ToArray()));
         }
         if (history.StopReason is not null) output.WriteLine(history.StopReason);
 
@@ -119,6 +132,8 @@ public static class TrainCommand
         if (s.LearningRate is { } lr && !(lr > 0)) throw new UsageException($"--lr must be positive, got {lr}");
         if (s.L1 < 0 || s.L2 < 0 || s.WeightDecay < 0) throw new UsageException("--l1, --l2 and --weight-decay must be non-negative");
         if (s.Csv is not null && s.Dataset is not null) throw new UsageException("give either --dataset or --csv, not both");
+        if (s.CheckpointEvery <= 0) throw new UsageException($"--checkpoint-every must be positive, got {s.CheckpointEvery}");
+        if (s.Resume is not null && !File.Exists(s.Resume)) throw new UsageException($"--resume: checkpoint file not found: {s.Resume}");
         if (!Specs.Activations.Contains(s.Activation)) throw new UsageException($"--activation: unknown activation '{s.Activation}'. Valid: {string.Join(", ", Specs.Activations)}");
         if (!Specs.Optimizers.Contains(s.Optimizer)) throw new UsageException($"--optimizer: unknown optimizer '{s.Optimizer}'. Valid: {string.Join(", ", Specs.Optimizers)}");
         if (!Specs.Schedules.Contains(s.Schedule)) throw new UsageException($"--schedule: unknown schedule '{s.Schedule}'. Valid: {string.Join(", ", Specs.Schedules)}");

@@ -65,15 +65,11 @@ public class Adam : Optimizer
             ? new() { ["exp_avg"] = mv.m, ["exp_avg_sq"] = mv.v, ["step"] = Tensor.Scalar(steps[parameter], DType.Float64) }
             : [];
 
-    /// <summary>Restores one parameter's state from <see cref="StateOf"/>'s form (checkpoint resume).</summary>
-    public void LoadState(Tensor parameter, IReadOnlyDictionary<string, Tensor> state)
+    public override void LoadStateOf(Tensor parameter, IReadOnlyDictionary<string, Tensor> state)
     {
-        var m = Tensor.Zeros(parameter.Shape.ToArray(), parameter.DType);
-        var v = Tensor.Zeros(parameter.Shape.ToArray(), parameter.DType);
-        m.CopyFrom(state["exp_avg"]);
-        v.CopyFrom(state["exp_avg_sq"]);
-        moments[parameter] = (m, v);
-        steps[parameter] = (long)state["step"].Item();
+        if (state.Count == 0) { moments.Remove(parameter); steps.Remove(parameter); return; }
+        moments[parameter] = (StateTensor(parameter, state, "exp_avg"), StateTensor(parameter, state, "exp_avg_sq"));
+        steps[parameter] = state.TryGetValue("step", out var t) ? (long)t.Item() : throw new ArgumentException("Adam: optimizer state is missing 'step'");
     }
 }
 

@@ -28,6 +28,12 @@ public sealed class AdaGrad : Optimizer
     }
 
     public override Dictionary<string, Tensor> StateOf(Tensor parameter) => sums.TryGetValue(parameter, out var r) ? new() { ["sum"] = r } : [];
+
+    public override void LoadStateOf(Tensor parameter, IReadOnlyDictionary<string, Tensor> state)
+    {
+        if (state.Count == 0) { sums.Remove(parameter); return; }
+        sums[parameter] = StateTensor(parameter, state, "sum");
+    }
 }
 
 /// <summary>RMSProp (Hinton 2012): AdaGrad with a decaying average of squared gradients, optionally with momentum.</summary>
@@ -70,6 +76,14 @@ public sealed class RmsProp : Optimizer
         if (squares.TryGetValue(parameter, out var r)) state["square_avg"] = r;
         if (buffers.TryGetValue(parameter, out var b)) state["momentum_buffer"] = b;
         return state;
+    }
+
+    public override void LoadStateOf(Tensor parameter, IReadOnlyDictionary<string, Tensor> state)
+    {
+        squares.Remove(parameter);
+        buffers.Remove(parameter);
+        if (state.ContainsKey("square_avg")) squares[parameter] = StateTensor(parameter, state, "square_avg");
+        if (state.ContainsKey("momentum_buffer")) buffers[parameter] = StateTensor(parameter, state, "momentum_buffer");
     }
 }
 

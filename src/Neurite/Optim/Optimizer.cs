@@ -54,7 +54,7 @@ public abstract class Optimizer
     public IReadOnlyList<ParamGroup> Groups => groups;
 
     /// <summary>Number of <see cref="Step"/> calls so far.</summary>
-    public long StepCount { get; protected set; }
+    public long StepCount { get; set; }
 
     /// <summary>Sets every group's learning rate (for schedules), or reads the first group's.</summary>
     public double LearningRate
@@ -90,8 +90,21 @@ public abstract class Optimizer
     /// <summary>Updates one parameter in place from its gradient.</summary>
     protected abstract void Update<T>(ParamGroup group, Tensor parameter, Span<T> w, ReadOnlySpan<T> g) where T : unmanaged, IFloatingPointIeee754<T>;
 
-    /// <summary>Per-parameter state tensors by name ("exp_avg", …), for checkpoints.</summary>
+    /// <summary>Per-parameter state tensors by name ("exp_avg", …), for checkpoints; empty before the first step.</summary>
     public abstract Dictionary<string, Tensor> StateOf(Tensor parameter);
+
+    /// <summary>Restores one parameter's state from <see cref="StateOf"/>'s form (checkpoint resume).</summary>
+    public abstract void LoadStateOf(Tensor parameter, IReadOnlyDictionary<string, Tensor> state);
+
+    /// <summary>A copy of state[key] shaped and typed like <paramref name="parameter"/>, or an error naming the key.</summary>
+    protected Tensor StateTensor(Tensor parameter, IReadOnlyDictionary<string, Tensor> state, string key)
+    {
+        if (!state.TryGetValue(key, out var source))
+            throw new ArgumentException($"{GetType().Name}: optimizer state is missing '{key}'");
+        var copy = Tensor.Zeros(parameter.Shape.ToArray(), parameter.DType);
+        copy.CopyFrom(source);
+        return copy;
+    }
 
     /// <summary>A state buffer of the parameter's shape and dtype, created zeroed on first use.</summary>
     protected static Tensor Buffer(Dictionary<Tensor, Tensor> store, Tensor parameter)

@@ -11,6 +11,17 @@ public abstract class LrScheduler(Optimizer optimizer)
     /// <summary>Number of <see cref="Step"/> calls so far.</summary>
     public int Epoch { get; private set; }
 
+    /// <summary>The schedule's state, for checkpoints.</summary>
+    public virtual double[] GetState() => [Epoch];
+
+    /// <summary>Restores <see cref="GetState"/>'s state and applies the resulting learning rates.</summary>
+    public virtual void SetState(double[] state)
+    {
+        if (state.Length < 1) throw new ArgumentException($"{GetType().Name}: empty scheduler state");
+        Epoch = (int)state[0];
+        Apply();
+    }
+
     /// <summary>The multiplier of the initial learning rate after <paramref name="epoch"/> steps.</summary>
     public abstract double Factor(int epoch);
 
@@ -74,6 +85,15 @@ public sealed class ReduceLROnPlateau(Optimizer optimizer, double factor = 0.1, 
     public override double Factor(int epoch) => scale;
 
     public override void Step() => throw new InvalidOperationException("ReduceLROnPlateau: call Step(metric) with the monitored value");
+
+    public override double[] GetState() => [Epoch, best, bad, scale];
+
+    public override void SetState(double[] state)
+    {
+        if (state.Length != 4) throw new ArgumentException($"ReduceLROnPlateau: expected 4 state values, got {state.Length}");
+        (best, bad, scale) = (state[1], (int)state[2], state[3]);
+        foreach (var g in Optimizer.Groups) g.LearningRate = Math.Max(minLr, g.InitialLearningRate * scale);
+    }
 
     public void Step(double metric)
     {

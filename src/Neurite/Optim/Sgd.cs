@@ -48,4 +48,10 @@ public sealed class Sgd : Optimizer
 
     public override Dictionary<string, Tensor> StateOf(Tensor parameter) =>
         velocity.TryGetValue(parameter, out var v) ? new() { ["momentum_buffer"] = v } : [];
+
+    public override void LoadStateOf(Tensor parameter, IReadOnlyDictionary<string, Tensor> state)
+    {
+        if (state.Count == 0) { velocity.Remove(parameter); return; }
+        velocity[parameter] = StateTensor(parameter, state, "momentum_buffer");
+    }
 }

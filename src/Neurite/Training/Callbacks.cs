@@ -2,7 +2,7 @@ using Neurite.Optim;
 
 namespace Neurite.Training;
 
-/// <summary>Hooks into <see cref="Trainer.Fit"/>: override what you need. Call <see cref="Trainer.Stop"/> to end training.</summary>
+/// <summary>Hooks into <c>Trainer.Fit</c>: override what you need. Call <see cref="Trainer.Stop"/> to end training.</summary>
 public abstract class Callback
 {
     public virtual void OnTrainBegin(Trainer trainer) { }

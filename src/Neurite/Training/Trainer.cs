@@ -5,7 +5,7 @@ using Neurite.Optim;
 namespace Neurite.Training;
 
 /// <summary>
-/// Keras-style training on top of the plain PyTorch loop. <see cref="Fit"/> does, per batch, exactly
+/// Keras-style training on top of the plain PyTorch loop. <c>Fit</c> does, per batch, exactly
 /// what users can write themselves:
 /// <code>
 /// optimizer.ZeroGrad();
@@ -30,28 +30,34 @@ public sealed class Trainer(Module model, Loss loss, Optimizer optimizer)
     /// <summary>Clip the global gradient norm to this value before each step, or null.</summary>
     public double? ClipGradNorm { get; init; }
 
-    /// <summary>The history of the current or last <see cref="Fit"/>.</summary>
+    /// <summary>The history of the current or last <c>Fit</c>.</summary>
     public History History { get; private set; } = new();
 
-    /// <summary>Epochs requested by the current <see cref="Fit"/>.</summary>
+    /// <summary>Epochs requested by the current <c>Fit</c>.</summary>
     public int Epochs { get; private set; }
 
     string? stopReason;
 
-    /// <summary>Asks <see cref="Fit"/> to stop after the current epoch, with a reason recorded in the history.</summary>
+    /// <summary>Asks <c>Fit</c> to stop after the current epoch, with a reason recorded in the history.</summary>
     public void Stop(string reason) => stopReason ??= reason;
 
     /// <summary>Trains for <paramref name="epochs"/> epochs over <paramref name="train"/> batches, evaluating on
     /// <paramref name="validation"/> after each epoch when given.</summary>
-    public History Fit(IEnumerable<(Tensor x, Tensor y)> train, int epochs, IEnumerable<(Tensor x, Tensor y)>? validation = null, params Callback[] callbacks)
+    public History Fit(IEnumerable<(Tensor x, Tensor y)> train, int epochs, IEnumerable<(Tensor x, Tensor y)>? validation = null, params Callback[] callbacks) =>
+        Fit(train, epochs, initialEpoch: 0, validation, callbacks);
+
+    /// <summary>Continues training from epoch <paramref name="initialEpoch"/> + 1 up to <paramref name="epochs"/> (after
+    /// <see cref="Checkpoint.Load"/>; set the loader's <c>Epoch</c> too, so shuffling continues where it stopped).</summary>
+    public History Fit(IEnumerable<(Tensor x, Tensor y)> train, int epochs, int initialEpoch, IEnumerable<(Tensor x, Tensor y)>? validation = null, params Callback[] callbacks)
     {
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "fit: epochs must be non-negative");
+        if (initialEpoch < 0 || initialEpoch > epochs) throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"fit: initialEpoch must be in 0..{epochs}");
         Epochs = epochs;
         History = new History();
         stopReason = null;
         foreach (var c in callbacks) c.OnTrainBegin(this);
         var lastGood = Snapshot();
-        for (int epoch = 1; epoch <= epochs && stopReason is null; epoch++)
+        for (int epoch = initialEpoch + 1; epoch <= epochs && stopReason is null; epoch++)
         {
             var clock = Stopwatch.StartNew();
             Model.Train();
