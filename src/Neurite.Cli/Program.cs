@@ -13,10 +13,17 @@ var root = new RootCommand("Neurite: deep learning for .NET — train, evaluate 
 };
 try
 {
-    return root.Parse(args).Invoke();
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (UsageException e)
 {
     Console.Error.WriteLine($"neurite: {e.Message}");
     return 2;
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
+                          or Neurite.Data.DataFormatException or Neurite.Serialization.ModelFormatException)
+{
+    // Bad input (a missing or malformed file, a shape that does not fit): the message names it; no stack trace.
+    Console.Error.WriteLine($"neurite: {e.Message}");
+    return 1;
 }

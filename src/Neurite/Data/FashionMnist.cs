@@ -66,6 +66,6 @@ public static class FashionMnist
             string path = Path.Combine(folder, candidate);
             if (File.Exists(path)) return path;
         }
-        throw new FileNotFoundException($"FashionMnist: {Path.Combine(Path.GetFullPath(folder), name)}[.gz] not found", Path.Combine(folder, name));
+        throw new FileNotFoundException($"FashionMnist: {Path.Combine(Path.GetFullPath(folder), name)}[.gz] not found. Install the data with `apt-get install dataset-fashion-mnist` or pass a folder holding the four IDX files", Path.Combine(folder, name));
     }
 }
