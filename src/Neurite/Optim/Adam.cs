@@ -74,5 +74,11 @@ public class Adam : Optimizer
 }
 
 /// <summary>Adam with decoupled weight decay (default λ = 0.01): w ← w − ηλw, then the Adam step on the raw gradient.</summary>
-public sealed class AdamW(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0.01)
-    : Adam(OneGroup(parameters), learningRate, beta1, beta2, eps, weightDecay, decoupled: true);
+public sealed class AdamW : Adam
+{
+    public AdamW(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0.01)
+        : base(OneGroup(parameters), learningRate, beta1, beta2, eps, weightDecay, decoupled: true) { }
+
+    public AdamW(IEnumerable<ParamGroup> groups, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0.01)
+        : base(groups, learningRate, beta1, beta2, eps, weightDecay, decoupled: true) { }
+}

@@ -10,7 +10,10 @@ public sealed class AdaGrad : Optimizer
     public double Eps { get; }
 
     public AdaGrad(IEnumerable<Tensor> parameters, double learningRate = 0.01, double eps = 1e-10, double weightDecay = 0)
-        : base(OneGroup(parameters), learningRate, weightDecay)
+        : this(OneGroup(parameters), learningRate, eps, weightDecay) { }
+
+    public AdaGrad(IEnumerable<ParamGroup> groups, double learningRate = 0.01, double eps = 1e-10, double weightDecay = 0)
+        : base(groups, learningRate, weightDecay)
     {
         Eps = eps > 0 ? eps : throw new ArgumentOutOfRangeException(nameof(eps), eps, "AdaGrad: eps must be positive");
     }
@@ -47,7 +50,10 @@ public sealed class RmsProp : Optimizer
     public double Momentum { get; }
 
     public RmsProp(IEnumerable<Tensor> parameters, double learningRate = 0.01, double rho = 0.99, double eps = 1e-8, double momentum = 0, double weightDecay = 0)
-        : base(OneGroup(parameters), learningRate, weightDecay)
+        : this(OneGroup(parameters), learningRate, rho, eps, momentum, weightDecay) { }
+
+    public RmsProp(IEnumerable<ParamGroup> groups, double learningRate = 0.01, double rho = 0.99, double eps = 1e-8, double momentum = 0, double weightDecay = 0)
+        : base(groups, learningRate, weightDecay)
     {
         if (!(rho >= 0 && rho < 1)) throw new ArgumentOutOfRangeException(nameof(rho), rho, "RmsProp: rho must be in [0, 1)");
         if (!(momentum >= 0 && momentum < 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "RmsProp: momentum must be in [0, 1)");
