@@ -1,4 +1,5 @@
 using System.Numerics;
+using Neurite.Kernels;
 
 namespace Neurite.Optim;
 
@@ -38,26 +39,13 @@ public class Adam : Optimizer
         if (!moments.TryGetValue(parameter, out var mv))
             moments[parameter] = mv = (Tensor.Zeros(parameter.Shape.ToArray(), parameter.DType), Tensor.Zeros(parameter.Shape.ToArray(), parameter.DType));
         long t = steps[parameter] = steps.GetValueOrDefault(parameter) + 1;
-        var m = SpanOf<T>(mv.m);
-        var v = SpanOf<T>(mv.v);
         double lr = group.LearningRate;
-        T b1 = T.CreateChecked(Beta1), b2 = T.CreateChecked(Beta2), eps = T.CreateChecked(Eps);
-        T oneMinusB1 = T.One - b1, oneMinusB2 = T.One - b2;
-        T wd = T.CreateChecked(group.WeightDecay);
-        T correction1 = T.CreateChecked(1 - Math.Pow(Beta1, t));
-        T sqrtCorrection2 = T.CreateChecked(Math.Sqrt(1 - Math.Pow(Beta2, t)));
-        T step = T.CreateChecked(lr);
-        T decay = T.One - T.CreateChecked(lr * group.WeightDecay);
-        for (int i = 0; i < w.Length; i++)
-        {
-            T gi = g[i];
-            if (Decoupled) w[i] *= decay;
-            else gi += wd * w[i];
-            m[i] = b1 * m[i] + oneMinusB1 * gi;
-            v[i] = b2 * v[i] + oneMinusB2 * gi * gi;
-            // η·m̂/(√v̂ + ε) with m̂ = m/c₁, √v̂ = √v/√c₂
-            w[i] -= step * (m[i] / correction1) / (T.Sqrt(v[i]) / sqrtCorrection2 + eps);
-        }
+        // η·m̂/(√v̂ + ε) with m̂ = m/(1 − β₁ᵗ) and √v̂ = √v/√(1 − β₂ᵗ)
+        T a = T.CreateChecked(lr / (1 - Math.Pow(Beta1, t)));
+        T s = T.CreateChecked(1 / Math.Sqrt(1 - Math.Pow(Beta2, t)));
+        T l2 = Decoupled ? T.Zero : T.CreateChecked(group.WeightDecay);
+        T decay = Decoupled ? T.CreateChecked(1 - lr * group.WeightDecay) : T.One;
+        OptimizerKernels.Adam(w, g, SpanOf<T>(mv.m), SpanOf<T>(mv.v), T.CreateChecked(Beta1), T.CreateChecked(Beta2), a, s, T.CreateChecked(Eps), l2, decay);
     }
 
     public override Dictionary<string, Tensor> StateOf(Tensor parameter) =>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Neurite.Kernels;
 
 namespace Neurite.Optim;
 
@@ -30,20 +31,14 @@ public sealed class Sgd : Optimizer
 
     protected override void Update<T>(ParamGroup group, Tensor parameter, Span<T> w, ReadOnlySpan<T> g)
     {
-        T lr = T.CreateChecked(group.LearningRate), wd = T.CreateChecked(group.WeightDecay), mu = T.CreateChecked(Momentum);
+        T lr = T.CreateChecked(group.LearningRate), wd = T.CreateChecked(group.WeightDecay);
         if (Momentum == 0)
         {
-            for (int i = 0; i < w.Length; i++) w[i] -= lr * (g[i] + wd * w[i]);
+            OptimizerKernels.Sgd(w, g, lr, wd);
             return;
         }
         bool first = !velocity.ContainsKey(parameter);
-        var v = SpanOf<T>(Buffer(velocity, parameter));
-        for (int i = 0; i < w.Length; i++)
-        {
-            T gi = g[i] + wd * w[i];
-            v[i] = first ? gi : mu * v[i] + gi;
-            w[i] -= lr * (Nesterov ? gi + mu * v[i] : v[i]);
-        }
+        OptimizerKernels.SgdMomentum(w, g, SpanOf<T>(Buffer(velocity, parameter)), lr, T.CreateChecked(Momentum), wd, first, Nesterov);
     }
 
     public override Dictionary<string, Tensor> StateOf(Tensor parameter) =>
