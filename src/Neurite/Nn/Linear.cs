@@ -42,8 +42,7 @@ public sealed class Linear : Module
     {
         if (x.Rank == 0 || x.Shape[^1] != InFeatures)
             throw new ShapeException($"{Describe()} expects input [*, {InFeatures}], got [{string.Join(", ", x.Shape.ToArray())}]");
-        var y = x.MatMul(Weight.T);
-        return Bias is null ? y : y.Add(Bias);
+        return Tensor.Linear(x, Weight, Bias);
     }
 
     public override string Describe() => $"Linear({InFeatures} → {OutFeatures}{(Bias is null ? ", bias=False" : "")})";

@@ -3,6 +3,7 @@ using Neurite.Cli.Commands;
 
 namespace Neurite.Tests.Cli;
 
+[Collection(GlobalStateCollection.Name)]
 public class CliTests
 {
     [Fact]

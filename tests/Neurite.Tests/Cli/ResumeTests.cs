@@ -5,6 +5,7 @@ namespace Neurite.Tests.Cli;
 
 /// <summary>Checkpoints hold everything training depends on: stopping after 2 epochs and resuming to 4
 /// gives bit-identical weights to 4 epochs in one go (with shuffling, dropout and Adam's moments).</summary>
+[Collection(GlobalStateCollection.Name)]
 public class ResumeTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using Neurite.Examples;
 namespace Neurite.Tests.Examples;
 
 /// <summary>Each example teaches a lesson of the seed notes; these tests hold it to that lesson.</summary>
+[Collection(GlobalStateCollection.Name)]
 public class ExampleTests
 {
     [Fact]
