@@ -19,7 +19,8 @@ public static class ModelJson
         Linear l => new JsonObject { ["type"] = "Linear", ["in"] = l.InFeatures, ["out"] = l.OutFeatures, ["bias"] = l.Bias is not null },
         Dropout d => new JsonObject { ["type"] = "Dropout", ["p"] = d.P },
         BatchNorm1d b => new JsonObject { ["type"] = "BatchNorm1d", ["features"] = b.NumFeatures, ["eps"] = b.Eps, ["momentum"] = b.Momentum, ["affine"] = b.Weight is not null },
-        LayerNorm n => new JsonObject { ["type"] = "LayerNorm", ["shape"] = new JsonArray(n.Weight is null ? [] : n.Weight.Shape.ToArray().Select(v => (JsonNode)v).ToArray()), ["eps"] = n.Eps },
+        // the shape comes from the layer, not its weight, which is absent without elementwise affine
+        LayerNorm n => new JsonObject { ["type"] = "LayerNorm", ["shape"] = new JsonArray(n.NormalizedShape.Select(v => (JsonNode)v).ToArray()), ["eps"] = n.Eps, ["affine"] = n.Weight is not null },
         Embedding e => new JsonObject { ["type"] = "Embedding", ["num"] = e.NumEmbeddings, ["dim"] = e.EmbeddingDim },
         LeakyReLU r => new JsonObject { ["type"] = "LeakyReLU", ["alpha"] = r.Alpha },
         ELU r => new JsonObject { ["type"] = "ELU", ["alpha"] = r.Alpha },
@@ -48,7 +49,7 @@ public static class ModelJson
             "Linear" => new Linear(Get<int>(o, "in", source), Get<int>(o, "out", source), Get<bool>(o, "bias", source)),
             "Dropout" => new Dropout(Get<double>(o, "p", source)),
             "BatchNorm1d" => new BatchNorm1d(Get<int>(o, "features", source), Get<double>(o, "eps", source), Get<double>(o, "momentum", source), Get<bool>(o, "affine", source)),
-            "LayerNorm" => new LayerNorm((o["shape"] as JsonArray ?? throw new ModelFormatException($"{source}: LayerNorm needs 'shape'")).Select(v => v!.GetValue<int>()).ToArray(), Get<double>(o, "eps", source)),
+            "LayerNorm" => new LayerNorm((o["shape"] as JsonArray ?? throw new ModelFormatException($"{source}: LayerNorm needs 'shape'")).Select(v => v!.GetValue<int>()).ToArray(), Get<double>(o, "eps", source), o["affine"] is null || Get<bool>(o, "affine", source)),
             "Embedding" => new Embedding(Get<int>(o, "num", source), Get<int>(o, "dim", source)),
             "LeakyReLU" => new LeakyReLU(Get<double>(o, "alpha", source)),
             "ELU" => new ELU(Get<double>(o, "alpha", source)),
