@@ -71,6 +71,10 @@ public sealed class BatchNorm1d : Module
 public sealed class LayerNorm : Module
 {
     readonly int[] normalizedShape;
+
+    /// <summary>The trailing dimensions normalised over.</summary>
+    public IReadOnlyList<int> NormalizedShape => normalizedShape;
+
     public double Eps { get; }
     public Tensor? Weight { get; }
     public Tensor? Bias { get; }

@@ -33,8 +33,11 @@ public abstract class LrScheduler(Optimizer optimizer)
 
     protected void Apply()
     {
-        foreach (var g in Optimizer.Groups) g.LearningRate = g.InitialLearningRate * Factor(Epoch);
+        foreach (var g in Optimizer.Groups) g.LearningRate = RateOf(g, Epoch);
     }
+
+    /// <summary>The learning rate of <paramref name="group"/> after <paramref name="epoch"/> steps: by default its initial rate times <see cref="Factor"/>.</summary>
+    protected virtual double RateOf(ParamGroup group, int epoch) => group.InitialLearningRate * Factor(epoch);
 }
 
 /// <summary>Multiplies the rate by γ every <c>stepSize</c> epochs.</summary>
@@ -57,20 +60,37 @@ public sealed class CosineAnnealingLR(Optimizer optimizer, int tMax, double etaM
 {
     readonly int tMax = tMax > 0 ? tMax : throw new ArgumentOutOfRangeException(nameof(tMax), tMax, "CosineAnnealingLR: tMax must be positive");
 
+    /// <summary>The first group's multiplier; each group anneals from its own initial rate to η_min (see <see cref="RateOf"/>).</summary>
     public override double Factor(int epoch)
     {
         double lr0 = Optimizer.Groups.Count > 0 ? Optimizer.Groups[0].InitialLearningRate : 1;
+        return lr0 == 0 ? 0 : Anneal(lr0, epoch) / lr0;
+    }
+
+    // η_min is an absolute rate, so every group computes its own curve rather than scaling the first group's.
+    protected override double RateOf(ParamGroup group, int epoch) => Anneal(group.InitialLearningRate, epoch);
+
+    double Anneal(double lr0, int epoch)
+    {
         double t = Math.Min(epoch, tMax);
         double cos = (1 + Math.Cos(Math.PI * t / tMax)) / 2;
-        return lr0 == 0 ? 0 : (etaMin + (lr0 - etaMin) * cos) / lr0;
+        return etaMin + (lr0 - etaMin) * cos;
     }
 }
 
 /// <summary>Linear warm-up: the rate grows from rate/warmupSteps to the full rate over warmupSteps steps,
-/// then stays (combine by stepping it per batch during the first steps).</summary>
-public sealed class LinearWarmup(Optimizer optimizer, int warmupSteps) : LrScheduler(optimizer)
+/// then stays (combine by stepping it per batch during the first steps). The rate is set to rate/warmupSteps on
+/// construction, so the very first optimizer step is already warmed up.</summary>
+public sealed class LinearWarmup : LrScheduler
 {
-    readonly int warmup = warmupSteps > 0 ? warmupSteps : throw new ArgumentOutOfRangeException(nameof(warmupSteps), warmupSteps, "LinearWarmup: warmupSteps must be positive");
+    readonly int warmup;
+
+    public LinearWarmup(Optimizer optimizer, int warmupSteps) : base(optimizer)
+    {
+        warmup = warmupSteps > 0 ? warmupSteps : throw new ArgumentOutOfRangeException(nameof(warmupSteps), warmupSteps, "LinearWarmup: warmupSteps must be positive");
+        Apply();
+    }
+
     public override double Factor(int epoch) => Math.Min(1.0, (epoch + 1.0) / warmup);
 }
 

@@ -74,6 +74,9 @@ public static class SafeTensors
         stream.ReadExactly(json);
         long dataStart = 8 + (long)headerLength, dataLength = fileLength - dataStart;
 
+        // JsonDocument accepts invalid UTF-8 inside strings and fails only when a name or value is read
+        // (with InvalidOperationException), so the header is validated up front.
+        if (!System.Text.Unicode.Utf8.IsValid(json)) throw Bad(path, "the header is not valid UTF-8");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 }); }
         catch (JsonException e) { throw Bad(path, $"the header is not valid JSON ({e.Message})"); }
@@ -143,7 +146,9 @@ public static class SafeTensors
         }
         if (!e.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
             throw Bad(path, $"tensor '{name}' has no data_offsets [begin, end]");
-        if (!off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+        // TryGetInt64 throws on a non-number, so the kind is checked first
+        if (off[0].ValueKind != JsonValueKind.Number || off[1].ValueKind != JsonValueKind.Number
+            || !off[0].TryGetInt64(out long begin) || !off[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw Bad(path, $"tensor '{name}' has invalid data_offsets");
         if (end > dataLength) throw Bad(path, $"tensor '{name}' data_offsets [{begin}, {end}] exceed the data section of {dataLength} bytes (truncated file?)");
         if (end - begin != count * dtype.Size())

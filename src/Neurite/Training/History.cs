@@ -28,7 +28,10 @@ public sealed class History
         return sb.ToString();
     }
 
-    public string ToJson() => JsonSerializer.Serialize(new { epochs, stop_reason = StopReason }, new JsonSerializerOptions { WriteIndented = true });
+    /// <summary>The history as JSON; a non-finite value (a NaN validation loss of an empty set, a diverged run) is
+    /// written as the string "NaN" or "Infinity", since JSON has no such numbers.</summary>
+    public string ToJson() => JsonSerializer.Serialize(new { epochs, stop_reason = StopReason },
+        new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
 
     /// <summary>Writes CSV (for a .csv path) or JSON (otherwise), atomically.</summary>
     public void Save(string path) => Serialization.AtomicFile.WriteAllText(path, path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ToCsv() : ToJson());
