@@ -23,7 +23,7 @@ public sealed class EarlyStopping(int patience = 5, double minDelta = 0, bool re
 
     public int BestEpoch { get; private set; }
 
-    /// <summary>Starts afresh, so one instance can serve several <see cref="Trainer.Fit"/> calls.</summary>
+    /// <summary>Starts afresh, so one instance can serve several <c>Trainer.Fit</c> calls.</summary>
     public override void OnTrainBegin(Trainer trainer) => (best, wait, bestState, BestEpoch) = (double.PositiveInfinity, 0, null, 0);
 
     public override void OnEpochEnd(Trainer trainer, EpochResult result)
