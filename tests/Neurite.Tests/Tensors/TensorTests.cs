@@ -2,6 +2,7 @@ using static Neurite.Tests.Check;
 
 namespace Neurite.Tests.Tensors;
 
+[Collection(GlobalStateCollection.Name)] // ManualSeed reseeds the process-wide generator
 public class CreationTests
 {
     [Fact]
