@@ -48,7 +48,7 @@ public sealed partial class Tensor
 
     Tensor LogSoftmaxContiguous()
     {
-        var y = Empty(shape, DType);
+        var y = Uninitialized(shape, DType);
         if (DType == DType.Float32) Reduce.LogSoftmaxRows(Span<float>(), shape[^1], y.Span<float>());
         else Reduce.LogSoftmaxRows(Span<double>(), shape[^1], y.Span<double>());
         return y;

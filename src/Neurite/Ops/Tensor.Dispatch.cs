@@ -24,7 +24,7 @@ public sealed partial class Tensor
     /// <summary>y = op(x) elementwise, without recording.</summary>
     internal static Tensor Map<TOp>(TOp op, Tensor x) where TOp : struct, IUnaryOp
     {
-        var y = Empty(x.shape, x.DType);
+        var y = Uninitialized(x.shape, x.DType);
         if (y.numel == 0) return y; // TensorPrimitives rejects empty spans in some functions (Sigmoid)
         if (x.DType == DType.Float32)
         {
@@ -60,7 +60,7 @@ public sealed partial class Tensor
     {
         RequireSameDType(name, a, b);
         int[] outShape = Neurite.Shape.Broadcast(name, a.shape, b.shape);
-        var d = Empty(outShape, a.DType);
+        var d = Uninitialized(outShape, a.DType);
         if (d.numel == 0) return d;
         if (a.DType == DType.Float32) Zip<TOp, float>(op, a, b, d);
         else Zip<TOp, double>(op, a, b, d);

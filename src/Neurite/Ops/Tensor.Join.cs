@@ -22,7 +22,7 @@ public sealed partial class Tensor
         }
         var outShape = (int[])first.shape.Clone();
         outShape[d] = total;
-        var y = Empty(outShape, first.DType);
+        var y = Uninitialized(outShape, first.DType);
         int at = 0;
         var sizes = new int[tensors.Length];
         for (int i = 0; i < tensors.Length; i++)

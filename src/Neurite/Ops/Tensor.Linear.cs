@@ -24,7 +24,7 @@ public sealed partial class Tensor
         }
         var x2 = x.Rank == 2 ? x : x.Detach().Reshape(-1, inF);
         int n = x2.shape[0];
-        var y = Empty([n, outF], x.DType);
+        var y = Uninitialized([n, outF], x.DType);
         LinearInto(x2, weight, bias, y);
         var result = x.Rank == 2 ? y : y.Detach().Reshape([.. x.shape[..^1], outF]);
         if (Autograd.Tracks(x, weight) || bias is not null && Autograd.Tracks(bias))

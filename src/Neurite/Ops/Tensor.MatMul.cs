@@ -30,7 +30,7 @@ public sealed partial class Tensor
         CheckInner(k, other.shape[^2], other);
         int[] batch = Neurite.Shape.Broadcast("matmul", shape[..^2], other.shape[..^2]);
         int[] outShape = [.. batch, m, n];
-        var y = Empty(outShape, DType);
+        var y = Uninitialized(outShape, DType);
         MatMulInto(this, other, y, batch);
         if (Autograd.Tracks(this, other))
             Autograd.Record(y, "matmul", this, other, static (n, g) =>

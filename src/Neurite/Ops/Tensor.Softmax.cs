@@ -45,7 +45,7 @@ public sealed partial class Tensor
         int a = Neurite.Shape.Axis(op, axis, Rank);
         // Rows along the last axis are contiguous; another axis is moved last, computed, moved back.
         var rows = (a == Rank - 1 ? Detach() : Detach().Transpose(a, -1)).Contiguous();
-        var y = Empty(rows.shape, DType);
+        var y = Uninitialized(rows.shape, DType);
         int r = rows.shape[^1];
         if (DType == DType.Float32)
         {

@@ -9,6 +9,14 @@ public sealed partial class Tensor
         _ => new long[n],
     };
 
+    // Outputs that a kernel overwrites completely skip the zeroing (large activations, every step).
+    static Array AllocateUninitialized(DType dtype, int n) => dtype switch
+    {
+        DType.Float32 => GC.AllocateUninitializedArray<float>(n),
+        DType.Float64 => GC.AllocateUninitializedArray<double>(n),
+        _ => GC.AllocateUninitializedArray<long>(n),
+    };
+
     static int[] CheckShape(string op, int[] shape)
     {
         foreach (int d in shape)
@@ -18,6 +26,9 @@ public sealed partial class Tensor
 
     /// <summary>A new zero-filled contiguous tensor that shares the given shape array (internal: the caller guarantees it is never mutated).</summary>
     internal static Tensor Empty(int[] shape, DType dtype) => new(Allocate(dtype, Neurite.Shape.NumEl(shape)), dtype, shape);
+
+    /// <summary>A new contiguous tensor whose contents are garbage: only for outputs a kernel overwrites entirely.</summary>
+    internal static Tensor Uninitialized(int[] shape, DType dtype) => new(AllocateUninitialized(dtype, Neurite.Shape.NumEl(shape)), dtype, shape);
 
     internal static Tensor Empty(int[] shape, int[] strides, DType dtype) => new(Allocate(dtype, Neurite.Shape.NumEl(shape)), dtype, shape, strides, 0);
 
