@@ -175,6 +175,36 @@ public class GemmTests
         Assert.Contains("k=-2", ex.Message);
     }
 
+    [Fact]
+    public void ThreadsFor_RunsEveryPartOnce_NestsSequentially_AndRethrows()
+    {
+        int saved = Threads.Count;
+        try
+        {
+            Threads.Count = 2;
+            for (int round = 0; round < 200; round++)
+            {
+                var hits = new int[5];
+                Threads.For(5, (Hits: hits, Unused: 0), static (part, s) =>
+                {
+                    Interlocked.Increment(ref s.Hits[part]);
+                    // A nested call finds the workers busy and runs on this thread.
+                    Threads.For(2, s, static (_, inner) => Interlocked.Add(ref inner.Hits[4], 0));
+                });
+                Assert.Equal(new[] { 1, 1, 1, 1, 1 }, hits);
+            }
+            var ex = Assert.Throws<InvalidOperationException>(() => Threads.For(2, 0, static (part, _) =>
+            {
+                if (part == 1) throw new InvalidOperationException("part 1");
+            }));
+            Assert.Equal("part 1", ex.Message);
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------
 
     /// <summary>Runs one Sgemm on random operands (strides padded by padA/padB/padC, padding holds NaN)
