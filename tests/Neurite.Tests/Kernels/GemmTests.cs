@@ -176,6 +176,23 @@ public class GemmTests
     }
 
     [Fact]
+    public void Sgemm_SmallProducts_DoNotAllocate()
+    {
+        // A batch of 32 through a 16-unit layer and friends: after the first call (which creates this thread's
+        // packing buffers) a call allocates nothing.
+        (bool ta, bool tb, int m, int n, int k)[] shapes = [(false, true, 32, 16, 784), (true, false, 784, 16, 32), (false, false, 1, 128, 784), (false, false, 4, 4, 4), (false, false, 100, 100, 100)];
+        foreach (var (ta, tb, m, n, k) in shapes)
+        {
+            float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+            int lda = ta ? m : k, ldb = tb ? k : n;
+            Gemm.Sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++) Gemm.Sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0.5f, c, n);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    [Fact]
     public void ThreadsFor_RunsEveryPartOnce_NestsSequentially_AndRethrows()
     {
         int saved = Threads.Count;
