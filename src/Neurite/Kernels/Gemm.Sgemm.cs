@@ -109,11 +109,14 @@ public static unsafe partial class Gemm
         }
         if (large)
         {
-            // Split M when each thread still gets a tall block (each packs its own copy of B, which is
-            // cheap next to m/threads · n · k of work); a short, wide product (a batch through a large
-            // layer, a weight gradient) would pack most of B twice, so split N and let each thread pack
-            // its own half of B instead (and all of the small A).
-            bool splitN = p.M < 2 * threads * 64 && p.N >= 2 * threads * MicroKernel.NR;
+            // Each thread computes all of k for a slice of M (then it packs all of B itself) or of N (then
+            // all of A). Pick the split with the smaller per-thread cost: the slice's flops, rounded up to
+            // whole MR / NR units (160 columns split 64 + 96, 160 rows 80 + 80), plus the packing, where a
+            // copied element is taken to cost about as much as 32 flops (a rough estimate, not a measurement).
+            // A short, wide product (a batch through a large layer, a weight gradient) thus splits N and
+            // packs the small A twice instead of the large B, which is what beat OpenBLAS in DESIGN.md.
+            bool splitN = SplitCost(p.N, MicroKernel.NR, p.M, threads, p.K) < SplitCost(p.M, MicroKernel.MR, p.N, threads, p.K)
+                && p.N >= threads * MicroKernel.NR;
             int span = splitN ? (p.N + MicroKernel.NR - 1) / MicroKernel.NR : (p.M + MicroKernel.MR - 1) / MicroKernel.MR;
             int parts = Math.Min(threads, span);
             if (parts > 1)
@@ -123,6 +126,16 @@ public static unsafe partial class Gemm
             }
         }
         SgemmBlocked(in p, 0, p.M, 0, p.N);
+    }
+
+    /// <summary>One thread's cost, in flops, when <paramref name="split"/> (of granule <paramref name="unit"/>)
+    /// is divided over <paramref name="threads"/> and <paramref name="other"/> is not.</summary>
+    static double SplitCost(int split, int unit, int other, int threads, int k)
+    {
+        int units = (split + unit - 1) / unit;
+        double share = Math.Min(split, (units + threads - 1) / threads * unit);
+        const double PackedElementFlops = 32;
+        return 2.0 * k * share * other + PackedElementFlops * k * (other + share);
     }
 
     /// <summary>

@@ -64,7 +64,7 @@ public class GemmTests
             {
                 Threads.Count = threads;
                 CheckSingle(transA, transB, 257, 129, 200, 1f, 0f, 0, 0, 0, 300);    // split over M
-                CheckSingle(transA, transB, 64, 300, 150, 0.5f, 1.5f, 1, 2, 3, 301); // short and wide: split over N
+                CheckSingle(transA, transB, 64, 400, 150, 0.5f, 1.5f, 1, 2, 3, 301); // short and wide: split over N
                 CheckSingle(transA, transB, 150, 170, 520, 1f, 1f, 0, 0, 0, 302);    // two k-slices per thread
             }
         }
