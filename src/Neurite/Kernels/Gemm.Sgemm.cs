@@ -17,7 +17,8 @@ public static unsafe partial class Gemm
     const long TinyVolume = 256;
 
     /// <summary>Above this m·n·k (≈ 144³, ~25 µs on one core) a second thread pays for its hand-off
-    /// (measured: 128³ ran 1.4× slower on 2 threads, 160³ 1.6× faster).</summary>
+    /// (measured on this shared 2-core machine: 128³ gained nothing from 2 threads, 160³ up to 1.8×; when
+    /// another process holds the second core, no split pays).</summary>
     const long ParallelVolume = 3_000_000;
 
     /// <summary>Elements of B above which the few-rows path is split over threads.</summary>
