@@ -118,9 +118,16 @@ public static class Threads
             finally
             {
                 // Workers still read the job, so wait for them even when our share threw.
+                // The last worker sets `done` after it zeroes `pending`; a set left over from the previous job
+                // can wake us early, so `pending` alone decides, and a reset can only erase a set whose
+                // `pending == 0` the next check sees.
                 long start = System.Diagnostics.Stopwatch.GetTimestamp();
-                while (Volatile.Read(ref pending) != 0 && Spin(start)) { }
-                if (Volatile.Read(ref pending) != 0) done.Wait();
+                while (Volatile.Read(ref pending) != 0)
+                {
+                    if (Spin(start)) continue;
+                    done.Wait();
+                    done.Reset();
+                }
                 job = null;
             }
             failure?.Throw();
