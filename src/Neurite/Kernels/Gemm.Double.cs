@@ -7,7 +7,8 @@ namespace Neurite.Kernels;
 // DGEMM: correct and reasonably fast rather than tuned — it serves float64 gradient checks, not training.
 public static unsafe partial class Gemm
 {
-    const int DKC = 256, DNC = 512;
+    // A DKC×DNC block of B (256 KiB) stays in L2 while every row of A passes over it.
+    const int DKC = 256, DNC = 128;
 
     /// <summary>
     /// For each DNC-wide, DKC-deep block of op(B): copy it row-major into a buffer padded to whole groups of 8

@@ -6,9 +6,10 @@ namespace Neurite.Kernels;
 // The SGEMM driver: the BLIS loop nest (NC → KC → MC → NR → MR), the split over threads and the tiny path.
 public static unsafe partial class Gemm
 {
-    // Cache blocking, measured on Zen 4 (32 KiB L1d, 1 MiB L2 per core): a KC×NR panel of B stays in L1
-    // while the MC×KC block of A (≈ 0.7 MiB) stays in L2; the KC×NC block of B (4 MiB) lives in L3.
-    // Results were flat around these values. MC and NC are multiples of every MR / NR used.
+    // Cache blocking. On this machine (AMD EPYC Zen 5: 48 KiB L1d, 1 MiB L2 per core, 32 MiB L3) the MC×KC
+    // block of A (0.7 MiB) stays in L2 and the KC×NC block of B (4 MiB) in L3. Measured at n = 256…2048,
+    // 1 thread: KC 256…768, MC 240…480 and NC 2048…4096 were all within noise of these; NC = 1024 was worse.
+    // MC and NC are multiples of every MR / NR used.
     const int KC = 512, MC = 336, NC = 2048;
 
     /// <summary>Up to this m·n·k a plain loop is as fast as packing (≈ 40 ns either way at 4×4×4); already at
@@ -16,7 +17,8 @@ public static unsafe partial class Gemm
     const long TinyVolume = 256;
 
     /// <summary>Above this m·n·k (≈ 144³, ~25 µs on one core) a second thread pays for its hand-off
-    /// (measured: 128³ ran 1.4× slower on 2 threads, 160³ 1.6× faster).</summary>
+    /// (measured on this shared 2-core machine: 128³ gained nothing from 2 threads, 160³ up to 1.8×; when
+    /// another process holds the second core, no split pays).</summary>
     const long ParallelVolume = 3_000_000;
 
     /// <summary>Elements of B above which the few-rows path is split over threads.</summary>
@@ -108,11 +110,14 @@ public static unsafe partial class Gemm
         }
         if (large)
         {
-            // Split M when each thread still gets a tall block (each packs its own copy of B, which is
-            // cheap next to m/threads · n · k of work); a short, wide product (a batch through a large
-            // layer, a weight gradient) would pack most of B twice, so split N and let each thread pack
-            // its own half of B instead (and all of the small A).
-            bool splitN = p.M < 2 * threads * 64 && p.N >= 2 * threads * MicroKernel.NR;
+            // Each thread computes all of k for a slice of M (then it packs all of B itself) or of N (then
+            // all of A). Pick the split with the smaller per-thread cost: the slice's flops, rounded up to
+            // whole MR / NR units (160 columns split 64 + 96, 160 rows 80 + 80), plus the packing, where a
+            // copied element is taken to cost about as much as 32 flops (a rough estimate, not a measurement).
+            // A short, wide product (a batch through a large layer, a weight gradient) thus splits N and
+            // packs the small A twice instead of the large B, which is what beat OpenBLAS in DESIGN.md.
+            bool splitN = SplitCost(p.N, MicroKernel.NR, p.M, threads, p.K) < SplitCost(p.M, MicroKernel.MR, p.N, threads, p.K)
+                && p.N >= threads * MicroKernel.NR;
             int span = splitN ? (p.N + MicroKernel.NR - 1) / MicroKernel.NR : (p.M + MicroKernel.MR - 1) / MicroKernel.MR;
             int parts = Math.Min(threads, span);
             if (parts > 1)
@@ -122,6 +127,16 @@ public static unsafe partial class Gemm
             }
         }
         SgemmBlocked(in p, 0, p.M, 0, p.N);
+    }
+
+    /// <summary>One thread's cost, in flops, when <paramref name="split"/> (of granule <paramref name="unit"/>)
+    /// is divided over <paramref name="threads"/> and <paramref name="other"/> is not.</summary>
+    static double SplitCost(int split, int unit, int other, int threads, int k)
+    {
+        int units = (split + unit - 1) / unit;
+        double share = Math.Min(split, (units + threads - 1) / threads * unit);
+        const double PackedElementFlops = 32;
+        return 2.0 * k * share * other + PackedElementFlops * k * (other + share);
     }
 
     /// <summary>

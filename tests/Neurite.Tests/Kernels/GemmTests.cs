@@ -64,7 +64,7 @@ public class GemmTests
             {
                 Threads.Count = threads;
                 CheckSingle(transA, transB, 257, 129, 200, 1f, 0f, 0, 0, 0, 300);    // split over M
-                CheckSingle(transA, transB, 64, 300, 150, 0.5f, 1.5f, 1, 2, 3, 301); // short and wide: split over N
+                CheckSingle(transA, transB, 64, 400, 150, 0.5f, 1.5f, 1, 2, 3, 301); // short and wide: split over N
                 CheckSingle(transA, transB, 150, 170, 520, 1f, 1f, 0, 0, 0, 302);    // two k-slices per thread
             }
         }
@@ -173,6 +173,53 @@ public class GemmTests
         Assert.Contains("gemm", ex.Message); Assert.Contains("a has 8 elements, needs at least 9", ex.Message);
         ex = Assert.Throws<ArgumentException>(() => Gemm.Dgemm(false, false, 2, 2, -2, 1.0, dbuf, 2, dbuf, 2, 0.0, dbuf, 2));
         Assert.Contains("k=-2", ex.Message);
+    }
+
+    [Fact]
+    public void Sgemm_SmallProducts_DoNotAllocate()
+    {
+        // A batch of 32 through a 16-unit layer and friends: after the first call (which creates this thread's
+        // packing buffers) a call allocates nothing.
+        (bool ta, bool tb, int m, int n, int k)[] shapes = [(false, true, 32, 16, 784), (true, false, 784, 16, 32), (false, false, 1, 128, 784), (false, false, 4, 4, 4), (false, false, 100, 100, 100)];
+        foreach (var (ta, tb, m, n, k) in shapes)
+        {
+            float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+            int lda = ta ? m : k, ldb = tb ? k : n;
+            Gemm.Sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++) Gemm.Sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0.5f, c, n);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    [Fact]
+    public void ThreadsFor_RunsEveryPartOnce_NestsSequentially_AndRethrows()
+    {
+        int saved = Threads.Count;
+        try
+        {
+            Threads.Count = 2;
+            for (int round = 0; round < 200; round++)
+            {
+                var hits = new int[5];
+                Threads.For(5, (Hits: hits, Unused: 0), static (part, s) =>
+                {
+                    Interlocked.Increment(ref s.Hits[part]);
+                    // A nested call finds the workers busy and runs on this thread.
+                    Threads.For(2, s, static (_, inner) => Interlocked.Add(ref inner.Hits[4], 0));
+                });
+                Assert.Equal(new[] { 1, 1, 1, 1, 1 }, hits);
+            }
+            var ex = Assert.Throws<InvalidOperationException>(() => Threads.For(2, 0, static (part, _) =>
+            {
+                if (part == 1) throw new InvalidOperationException("part 1");
+            }));
+            Assert.Equal("part 1", ex.Message);
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
     }
 
     // ---- helpers -------------------------------------------------------------------------------------
