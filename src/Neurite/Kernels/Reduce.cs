@@ -86,4 +86,32 @@ public static class Reduce
             TensorPrimitives.Subtract(row, logSum, dst);
         }
     }
+
+    /// <summary>Backward of log-softmax over rows: dx = g − e^y·Σg (y the log-softmax output).</summary>
+    public static void LogSoftmaxBackwardRows<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> g, int r, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int o = 0; o * r < y.Length; o++)
+        {
+            var yr = y.Slice(o * r, r);
+            var gr = g.Slice(o * r, r);
+            var d = dx.Slice(o * r, r);
+            T sum = TensorPrimitives.Sum(gr);
+            TensorPrimitives.Exp(yr, d);
+            TensorPrimitives.MultiplyAdd(d, -sum, gr, d);   // g − e^y·Σg
+        }
+    }
+
+    /// <summary>Backward of softmax over rows: dx = y ⊙ (g − Σ g⊙y) (y the softmax output).</summary>
+    public static void SoftmaxBackwardRows<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> g, int r, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int o = 0; o * r < y.Length; o++)
+        {
+            var yr = y.Slice(o * r, r);
+            var gr = g.Slice(o * r, r);
+            var d = dx.Slice(o * r, r);
+            T dot = TensorPrimitives.Dot(gr, yr);
+            TensorPrimitives.Subtract(gr, dot, d);
+            TensorPrimitives.Multiply(d, yr, d);
+        }
+    }
 }

@@ -81,11 +81,31 @@ public sealed partial class Tensor
             op.Invoke(a.Span<T>(), b.Storage<T>()[b.offset], dst);
         else if (b.contiguous && sameB && a.numel == 1)
             op.Invoke(a.Storage<T>()[a.offset], b.Span<T>(), dst);
+        else if (a.contiguous && sameA && b.contiguous && IsTrailingRow(b, d))
+        {
+            // b repeats along the leading dimensions (a bias row): one span·span call per row, no strided driver
+            var row = b.Span<T>();
+            var src = a.Span<T>();
+            for (int at = 0; at < dst.Length; at += row.Length) op.Invoke(src.Slice(at, row.Length), row, dst.Slice(at, row.Length));
+        }
         else
             Elementwise.Binary(op,
                 a.Storage<T>(), new Layout(d.shape, Neurite.Shape.BroadcastStrides(a.shape, a.strides, d.shape), a.offset),
                 b.Storage<T>(), new Layout(d.shape, Neurite.Shape.BroadcastStrides(b.shape, b.strides, d.shape), b.offset),
                 dst);
+    }
+
+    /// <summary>True when <paramref name="b"/>'s shape, without leading 1s, is the trailing part of <paramref name="d"/>'s.</summary>
+    static bool IsTrailingRow(Tensor b, Tensor d)
+    {
+        if (b.numel == 0 || d.numel % b.numel != 0) return false;
+        int lead = 0;
+        while (lead < b.shape.Length && b.shape[lead] == 1) lead++;
+        int k = b.shape.Length - lead;
+        if (k > d.shape.Length) return false;
+        for (int i = 0; i < k; i++)
+            if (b.shape[lead + i] != d.shape[d.shape.Length - k + i]) return false;
+        return true;
     }
 
     /// <summary>This tensor's elements in a new contiguous tensor (or this tensor if already contiguous).</summary>

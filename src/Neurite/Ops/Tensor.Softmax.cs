@@ -18,7 +18,7 @@ public sealed partial class Tensor
                 // ∂softmax/∂x · g = y ⊙ (g − Σ g⊙y)
                 int a = (int)n.Scalar;
                 var y = n.Saved!;
-                Node.Flow(n.A!, y.Mul(g.Sub(g.Mul(y).Sum(a, keepDim: true))));
+                Node.Flow(n.A!, FusedRowsBackward(y, g, a, log: false) ?? y.Mul(g.Sub(g.Mul(y).Sum(a, keepDim: true))));
             }, saved: y, scalar: Neurite.Shape.Axis("softmax", axis, Rank));
         return y;
     }
@@ -33,9 +33,29 @@ public sealed partial class Tensor
             {
                 // ∂logsoftmax/∂x · g = g − softmax(x) · Σ g
                 int a = (int)n.Scalar;
-                Node.Flow(n.A!, g.Sub(n.Saved!.Exp().Mul(g.Sum(a, keepDim: true))));
+                Node.Flow(n.A!, FusedRowsBackward(n.Saved!, g, a, log: true) ?? g.Sub(n.Saved!.Exp().Mul(g.Sum(a, keepDim: true))));
             }, saved: y, scalar: Neurite.Shape.Axis("log_softmax", axis, Rank));
         return y;
+    }
+
+    /// <summary>The backward pass in one kernel when the axis is the last and both tensors are contiguous rows; else null.</summary>
+    static Tensor? FusedRowsBackward(Tensor y, Tensor g, int axis, bool log)
+    {
+        if (axis != y.Rank - 1 || !y.contiguous || !g.contiguous || y.DType != g.DType || !Neurite.Shape.Equal(y.shape, g.shape) || y.numel == 0)
+            return null;
+        var dx = Uninitialized(y.shape, y.DType);
+        int r = y.shape[^1];
+        if (y.DType == DType.Float32)
+        {
+            if (log) Reduce.LogSoftmaxBackwardRows(y.Span<float>(), g.Span<float>(), r, dx.Span<float>());
+            else Reduce.SoftmaxBackwardRows(y.Span<float>(), g.Span<float>(), r, dx.Span<float>());
+        }
+        else
+        {
+            if (log) Reduce.LogSoftmaxBackwardRows(y.Span<double>(), g.Span<double>(), r, dx.Span<double>());
+            else Reduce.SoftmaxBackwardRows(y.Span<double>(), g.Span<double>(), r, dx.Span<double>());
+        }
+        return dx;
     }
 
     Tensor SoftmaxRaw(int axis, bool log)
