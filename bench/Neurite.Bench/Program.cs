@@ -10,7 +10,8 @@ switch (workload)
     case "tiny": return TinyBench.Run(rest);
     case "tinyop": return TinyBench.RunOp(rest);
     case "elementwise": return ElementwiseBench.Run(rest);
+    case "mlp": return MlpBench.Run(rest);
     default:
-        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise");
+        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, mlp");
         return 2;
 }

@@ -1,18 +1,19 @@
 """PyTorch reference for Neurite's `tiny` and `tinyop` workloads (BENCHMARKS.md); reference only.
 
-Run with Debian's PyTorch: /usr/bin/python3 bench/pytorch/tiny.py [threads]
+Run with Debian's PyTorch: /usr/bin/python3 bench/pytorch/tiny.py [--threads N]   (a bare N also works)
 Prints one JSON line per case, the same shape as `dotnet run -c Release --project bench/Neurite.Bench -- tiny`.
 """
-import json
 import statistics
 import sys
 import time
 
 import torch
 
-threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-torch.set_num_threads(threads)
-torch.manual_seed(0)
+from common import parser, setup, emit as emit_record
+
+if len(sys.argv) == 2 and sys.argv[1].isdigit():
+    sys.argv[1:] = ["--threads", sys.argv[1]]
+setting = setup(parser(__doc__).parse_args())
 
 
 def median_us(body, inner, reps=21):
@@ -28,7 +29,7 @@ def median_us(body, inner, reps=21):
 
 
 def emit(case, us, workload="tiny"):
-    print(json.dumps({"workload": workload, "impl": "pytorch", "case": case, "threads": threads, "median_us": round(us, 3)}))
+    emit_record({"workload": workload, "case": case}, setting, median_us=round(us, 3))
 
 
 # (a) one-sample forward of a 4-16-3 tanh MLP, no grad
