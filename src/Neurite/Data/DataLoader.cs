@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Runtime.ExceptionServices;
 using System.Collections.Concurrent;
+using Neurite.Data.Vision;
 
 namespace Neurite.Data;
 
@@ -33,8 +34,12 @@ public sealed class DataLoader : IEnumerable<(Tensor x, Tensor y)>
     /// <param name="seed">Seed of the shuffle.</param>
     /// <param name="prefetch">Batches prepared ahead on a background thread; 0 builds each batch on the
     /// consuming thread when it is requested. Default 2.</param>
+    /// <param name="transform">Applied to each batch's x where the batch is built (on the prefetch thread),
+    /// e.g. image augmentation; its random draws come from <c>new Generator(mix(seed, epoch, batch))</c>, so the
+    /// same seed gives the same augmented batches and each epoch new ones. Default none.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> ≤ 0 or <paramref name="prefetch"/> &lt; 0.</exception>
-    public DataLoader(Dataset dataset, int batchSize, bool shuffle = false, bool dropLast = false, ulong seed = 0, int prefetch = 2)
+    public DataLoader(Dataset dataset, int batchSize, bool shuffle = false, bool dropLast = false, ulong seed = 0, int prefetch = 2,
+        ITransform? transform = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (batchSize <= 0)
@@ -47,7 +52,11 @@ public sealed class DataLoader : IEnumerable<(Tensor x, Tensor y)>
         DropLast = dropLast;
         Seed = seed;
         Prefetch = prefetch;
+        Transform = transform;
     }
+
+    /// <summary>The per-batch transform of x, or null.</summary>
+    public ITransform? Transform { get; }
 
     /// <summary>The data set being iterated.</summary>
     public Dataset Dataset => dataset;
@@ -93,16 +102,26 @@ public sealed class DataLoader : IEnumerable<(Tensor x, Tensor y)>
     /// <summary>Starts an epoch: the batches of <see cref="Order"/>(<see cref="Epoch"/>), then increments <see cref="Epoch"/>.</summary>
     public IEnumerator<(Tensor x, Tensor y)> GetEnumerator()
     {
-        int[] order = Order(Epoch++);
-        return Prefetch == 0 ? Sequential(order) : Prefetched(order);
+        int epoch = Epoch++;
+        int[] order = Order(epoch);
+        return Prefetch == 0 ? Sequential(order, epoch) : Prefetched(order, epoch);
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    IEnumerator<(Tensor x, Tensor y)> Sequential(int[] order)
+    IEnumerator<(Tensor x, Tensor y)> Sequential(int[] order, int epoch)
     {
         int batches = BatchCount;
-        for (int b = 0; b < batches; b++) yield return dataset.GetBatch(BatchIndices(order, b));
+        for (int b = 0; b < batches; b++) yield return Batch(order, epoch, b);
+    }
+
+    (Tensor x, Tensor y) Batch(int[] order, int epoch, int b)
+    {
+        var (x, y) = dataset.GetBatch(BatchIndices(order, b));
+        if (Transform is null) return (x, y);
+        // Mixing the batch index into the epoch's seed gives every batch its own stream.
+        var generator = new Generator(EpochSeed(EpochSeed(Seed, epoch) ^ 0xA5A5_5A5A_0F0F_F0F0UL, b));
+        return (Transform.Apply(x, generator), y);
     }
 
     ReadOnlySpan<int> BatchIndices(int[] order, int b)
@@ -114,7 +133,7 @@ public sealed class DataLoader : IEnumerable<(Tensor x, Tensor y)>
     // The producer runs on its own thread (LongRunning), not the thread pool, and both sides block
     // synchronously: a consumer that itself sits on a pool thread (a test runner, a server) can then
     // never starve the producer of a thread.
-    IEnumerator<(Tensor x, Tensor y)> Prefetched(int[] order)
+    IEnumerator<(Tensor x, Tensor y)> Prefetched(int[] order, int epoch)
     {
         using var queue = new BlockingCollection<(Tensor x, Tensor y)>(Prefetch);
         using var stop = new CancellationTokenSource();
@@ -124,7 +143,7 @@ public sealed class DataLoader : IEnumerable<(Tensor x, Tensor y)>
             try
             {
                 int batches = BatchCount;
-                for (int b = 0; b < batches; b++) queue.Add(dataset.GetBatch(BatchIndices(order, b)), stop.Token);
+                for (int b = 0; b < batches; b++) queue.Add(Batch(order, epoch, b), stop.Token);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
             catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); }
