@@ -67,7 +67,7 @@ max_rss() { # label command...: max RSS (MB) of a process, from /usr/bin/time -v
 
 neurite() { # workload: Neurite at 1 and 2 threads
   case $1 in
-    tiny) for t in 1 2; do DOTNET_PROCESSOR_COUNT=$t "$BENCH" tiny 2>/dev/null >>"$OUT"; done ;;   # tiny has no --threads: Threads.Count defaults to the processor count
+    tiny) "$BENCH" tiny --threads 1,2 2>/dev/null >>"$OUT" ;;   # not DOTNET_PROCESSOR_COUNT=1: it also changes how the runtime itself behaves
     gemm) "$BENCH" gemm --threads 1,2 2>/dev/null >>"$OUT" ;;
     mlp)
       "$BENCH" mlp --threads 1,2 2>/dev/null >>"$OUT"

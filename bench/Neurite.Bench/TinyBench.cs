@@ -9,11 +9,23 @@ namespace Neurite.Bench;
 /// </summary>
 internal static class TinyBench
 {
+    /// <summary>`tiny [--threads 1,2] [--reps N]`: both cases at each thread count (Threads.Count).</summary>
     public static int Run(string[] args)
     {
-        int reps = args.Length > 0 ? int.Parse(args[0]) : 21;
-        Forward(reps);
-        TrainStep(reps);
+        int reps = 21;
+        int[] threads = [Kernels.Threads.Count];
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (args[i] == "--reps") reps = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+            else if (args[i] == "--threads") threads = Array.ConvertAll(args[i + 1].Split(','), s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture));
+            else throw new ArgumentException($"tiny: unknown option {args[i]} (valid: --threads 1,2  --reps N)");
+        }
+        foreach (int t in threads)
+        {
+            Kernels.Threads.Count = t;
+            Forward(reps);
+            TrainStep(reps);
+        }
         return 0;
     }
 
