@@ -76,8 +76,7 @@ public static class TrainCommand
         var network = Specs.Mlp(s.Model, data.Inputs, data.Outputs, s.Activation, s.Dropout, s.BatchNorm, generator);
         var model = new Sequential([new Standardize(scaler.Mean, scaler.Std), .. network.Layers]);
         var optimizer = Specs.Optimizer(s.Optimizer, model.Parameters(), s.LearningRate ?? Specs.DefaultLearningRate(s.Optimizer), s.WeightDecay);
-        output.WriteLine($"model: {model}");
-        foreach (var layer in model.Layers) output.WriteLine($"  {layer}");
+        output.Write(ModelSummary.Of(model, data.Train.SampleShape));
         output.WriteLine($"optimizer: {optimizer}");
 
         Loss loss = data.Classification ? new CrossEntropyLoss() : new MSELoss();
