@@ -10,7 +10,9 @@ switch (workload)
     case "tiny": return TinyBench.Run(rest);
     case "tinyop": return TinyBench.RunOp(rest);
     case "elementwise": return ElementwiseBench.Run(rest);
+    case "lenet": return LenetBench.Run(rest);
+    case "resnet": return ResnetBench.Run(rest);
     default:
-        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise");
+        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, lenet, resnet");
         return 2;
 }
