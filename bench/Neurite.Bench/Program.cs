@@ -11,8 +11,9 @@ switch (workload)
     case "tinyop": return TinyBench.RunOp(rest);
     case "elementwise": return ElementwiseBench.Run(rest);
     case "lenet": return LenetBench.Run(rest);
+    case "conv": return ConvBench.Run(rest);
     case "resnet": return ResnetBench.Run(rest);
     default:
-        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, lenet, resnet");
+        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, conv, lenet, resnet");
         return 2;
 }

@@ -79,6 +79,19 @@ public class ConvOpTests
     }
 
     [Fact]
+    public void InputGradientAsFullConvolutionMatchesCol2Im()
+    {
+        // the switchable alternative backward (dX = conv(dY, flipped Wᵀ)) against the default im2col path
+        Neurite.Kernels.Conv2dKernel.InputGradViaConvolution = true;
+        try
+        {
+            Grad(t => Conv(t, padding: 1, groups: 2), Input([2, 4, 5, 4], 1), Input([4, 2, 3, 3], 2));
+            Grad(t => Tensor.Conv2d(t[0], t[1], null, (1, 1), (0, 1, 2, 1), (2, 1)), Input([1, 2, 6, 5], 1), Input([3, 2, 2, 3], 2));
+        }
+        finally { Neurite.Kernels.Conv2dKernel.InputGradViaConvolution = false; }
+    }
+
+    [Fact]
     public void ThreadedBatchSplitMatchesOneThread()
     {
         var g = new Generator(7);
