@@ -145,3 +145,21 @@ public class ConvLayerTests
         Shape([2, 3], new GlobalAvgPool2d().Forward(x));
     }
 }
+
+public class ConvModelJsonTests
+{
+    [Fact]
+    public void ConvolutionalLayersRoundTripThroughModelJson()
+    {
+        var model = new Sequential(
+            new Conv2d(1, 4, (3, 5), (1, 2), Padding.Same, (2, 1), bias: false), new BatchNorm2d(4), new ReLU(), new Dropout2d(0.25),
+            new MaxPool2d(3, 2, 1), new AvgPool2d((2, 1)), new AdaptiveAvgPool2d(2, 3), new Conv2d(4, 6, 1, groups: 2), new GlobalAvgPool2d());
+        string json = Neurite.Serialization.ModelJson.ToJson(model);
+        var back = (Sequential)Neurite.Serialization.ModelJson.FromJson(json, "test");
+        Assert.Equal(json, Neurite.Serialization.ModelJson.ToJson(back));
+        Assert.Equal(model.Layers.Select(l => l.Describe()), back.Layers.Select(l => l.Describe()));
+        var conv1d = new Conv1d(3, 5, 4, 2, Padding.Same, 1, bias: true);
+        var json1 = Neurite.Serialization.ModelJson.ToJson(new Sequential(conv1d));
+        Assert.Equal(conv1d.Describe(), ((Sequential)Neurite.Serialization.ModelJson.FromJson(json1, "test")).Layers[0].Describe());
+    }
+}
