@@ -47,8 +47,13 @@ internal static class CnnTraining
                     l.Backward();
                     opt.Step();
                 }
+                int gen2 = GC.CollectionCount(2), gen0 = GC.CollectionCount(0);
+                var pause = GC.GetTotalPauseDuration();
                 double trainPerS = batch / Median(Step, o);
-                var fields = new List<(string, object)> { ("workload", workload), ("impl", "neurite"), ("threads", t), ("batch", batch), ("train_images_per_s", trainPerS) };
+                int steps = o.Warmup + o.Reps * o.StepsPerRep;
+                var fields = new List<(string, object)> { ("workload", workload), ("impl", "neurite"), ("threads", t), ("batch", batch), ("train_images_per_s", trainPerS),
+                    ("gc0_per_step", (GC.CollectionCount(0) - gen0) / (double)steps), ("gc2_per_step", (GC.CollectionCount(2) - gen2) / (double)steps),
+                    ("gc_pause_ms_per_step", (GC.GetTotalPauseDuration() - pause).TotalMilliseconds / steps) };
                 if (o.Inference)
                 {
                     model.Eval();
