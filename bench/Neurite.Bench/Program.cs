@@ -11,7 +11,10 @@ switch (workload)
     case "tinyop": return TinyBench.RunOp(rest);
     case "elementwise": return ElementwiseBench.Run(rest);
     case "mlp": return MlpBench.Run(rest);
+    case "lenet": return LenetBench.Run(rest);
+    case "resnet": return ResnetBench.Run(rest);
+    case "conv": return ConvBench.Run(rest);
     default:
-        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, mlp");
+        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, mlp, lenet, resnet, conv");
         return 2;
 }

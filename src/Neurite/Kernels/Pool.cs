@@ -1,0 +1,167 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+
+namespace Neurite.Kernels;
+
+/// <summary>
+/// 2-D pooling over independent planes (N·C of them in NCHW), forward and backward, split over
+/// <see cref="Threads.Count"/> threads by planes when the work is large. The window of output (oh, ow) covers
+/// input rows oh·SH − PT … oh·SH − PT + KH − 1 (columns likewise); positions outside the image are padding.
+/// </summary>
+/// <remarks>
+/// Max pooling skips padding (as if −∞) and records the argmax (the flat index ih·W + iw within the plane, the
+/// first one on ties; NaN wins, as in PyTorch) so backward routes each gradient to it. Average pooling divides
+/// by KH·KW, counting padding (PyTorch's default <c>count_include_pad=True</c>). Adaptive average pooling uses
+/// windows ⌊i·H/OH⌋ … ⌈(i + 1)·H/OH⌉ − 1.
+/// </remarks>
+public static unsafe class Pool
+{
+    /// <summary>Plane-window reads below which pooling runs on the calling thread.</summary>
+    const long ParallelWork = 1 << 18;
+
+    enum Kind { MaxForward, MaxBackward, AvgForward, AvgBackward, AdaptiveForward, AdaptiveBackward }
+
+    /// <summary>y[planes, OH, OW] = max over each window of x[planes, H, W]; argmax[planes, OH, OW] = its flat index in the plane.</summary>
+    public static void MaxForward<T>(T* x, T* y, int* argmax, int planes, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(new Job<T>(Kind.MaxForward, x, y, argmax, planes, g));
+
+    /// <summary>dx[planes, H, W] (overwritten) = Σ of dy over the outputs whose argmax it is.</summary>
+    public static void MaxBackward<T>(T* dy, int* argmax, T* dx, int planes, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(new Job<T>(Kind.MaxBackward, dy, dx, argmax, planes, g));
+
+    /// <summary>y = Σ over each window / (KH·KW), padding counted as zeros.</summary>
+    public static void AvgForward<T>(T* x, T* y, int planes, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(new Job<T>(Kind.AvgForward, x, y, null, planes, g));
+
+    /// <summary>dx (overwritten) = Σ over the windows containing each position of dy / (KH·KW).</summary>
+    public static void AvgBackward<T>(T* dy, T* dx, int planes, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(new Job<T>(Kind.AvgBackward, dy, dx, null, planes, g));
+
+    /// <summary>y[planes, OH, OW] = mean of x over the adaptive windows (KH, KW, strides and padding are ignored).</summary>
+    public static void AdaptiveForward<T>(T* x, T* y, int planes, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(new Job<T>(Kind.AdaptiveForward, x, y, null, planes, g));
+
+    /// <summary>dx (overwritten) = Σ over the adaptive windows containing each position of dy / window area.</summary>
+    public static void AdaptiveBackward<T>(T* dy, T* dx, int planes, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(new Job<T>(Kind.AdaptiveBackward, dy, dx, null, planes, g));
+
+    static void Run<T>(Job<T> job) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var g = job.Geo;
+        long work = (long)job.Planes * Math.Max(g.H * g.W, g.OH * g.OW * g.KH * g.KW);
+        int parts = work >= ParallelWork ? Math.Min(Threads.Count, job.Planes) : 1;
+        if (parts == 1) job.Planes0To(0, job.Planes);
+        else Threads.For(parts, job with { Parts = parts }, static (part, s) =>
+            s.Planes0To((int)((long)s.Planes * part / s.Parts), (int)((long)s.Planes * (part + 1) / s.Parts)));
+    }
+
+    readonly struct Job<T>(Kind kind, T* src, T* dst, int* argmax, int planes, ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public readonly Kind Kind = kind;
+        public readonly T* Src = src, Dst = dst;   // forward: x → y; backward: dy → dx
+        public readonly int* Argmax = argmax;
+        public readonly int Planes = planes;
+        public readonly ConvGeometry Geo = g;
+        public int Parts { get; init; }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Planes0To(int p0, int p1)
+        {
+            int inPlane = Geo.H * Geo.W, outPlane = Geo.OH * Geo.OW;
+            for (int p = p0; p < p1; p++)
+            {
+                bool forward = Kind is Kind.MaxForward or Kind.AvgForward or Kind.AdaptiveForward;
+                T* s = Src + (long)p * (forward ? inPlane : outPlane);
+                T* d = Dst + (long)p * (forward ? outPlane : inPlane);
+                int* a = Argmax + (long)p * outPlane;
+                if (!forward) new Span<T>(d, inPlane).Clear();
+                switch (Kind)
+                {
+                    case Kind.MaxForward: MaxPlane(s, d, a); break;
+                    case Kind.MaxBackward: for (int o = 0; o < outPlane; o++) d[a[o]] += s[o]; break;
+                    case Kind.AvgForward: AvgPlane(s, d, false); break;
+                    case Kind.AvgBackward: AvgPlane(d, s, true); break;
+                    case Kind.AdaptiveForward: AdaptivePlane(s, d, false); break;
+                    default: AdaptivePlane(d, s, true); break;
+                }
+            }
+        }
+
+        void MaxPlane(T* x, T* y, int* argmax)
+        {
+            var g = Geo;
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                int h0 = oh * g.SH - g.PT, h1 = Math.Min(h0 + g.KH, g.H);
+                h0 = Math.Max(h0, 0);
+                for (int ow = 0; ow < g.OW; ow++)
+                {
+                    int w0 = ow * g.SW - g.PL, w1 = Math.Min(w0 + g.KW, g.W);
+                    w0 = Math.Max(w0, 0);
+                    T best = T.NegativeInfinity;
+                    int at = h0 * g.W + w0;
+                    for (int ih = h0; ih < h1; ih++)
+                    {
+                        T* row = x + ih * g.W;
+                        for (int iw = w0; iw < w1; iw++)
+                            if (row[iw] > best || T.IsNaN(row[iw]) && !T.IsNaN(best)) { best = row[iw]; at = ih * g.W + iw; }
+                    }
+                    y[oh * g.OW + ow] = best;
+                    argmax[oh * g.OW + ow] = at;
+                }
+            }
+        }
+
+        /// <summary>Forward: out = Σ window of x / KH·KW. Backward (<paramref name="adjoint"/>): x[window] += out / KH·KW.</summary>
+        void AvgPlane(T* x, T* y, bool adjoint)
+        {
+            var g = Geo;
+            T scale = T.One / T.CreateChecked(g.KH * g.KW);
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                int h0 = oh * g.SH - g.PT, h1 = Math.Min(h0 + g.KH, g.H);
+                h0 = Math.Max(h0, 0);
+                for (int ow = 0; ow < g.OW; ow++)
+                {
+                    int w0 = ow * g.SW - g.PL, w1 = Math.Min(w0 + g.KW, g.W);
+                    w0 = Math.Max(w0, 0);
+                    Window(x, g.W, h0, h1, w0, w1, ref y[oh * g.OW + ow], scale, adjoint);
+                }
+            }
+        }
+
+        void AdaptivePlane(T* x, T* y, bool adjoint)
+        {
+            var g = Geo;
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                int h0 = oh * g.H / g.OH, h1 = ((oh + 1) * g.H + g.OH - 1) / g.OH;
+                for (int ow = 0; ow < g.OW; ow++)
+                {
+                    int w0 = ow * g.W / g.OW, w1 = ((ow + 1) * g.W + g.OW - 1) / g.OW;
+                    Window(x, g.W, h0, h1, w0, w1, ref y[oh * g.OW + ow], T.One / T.CreateChecked((h1 - h0) * (w1 - w0)), adjoint);
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Window(T* x, int w, int h0, int h1, int w0, int w1, ref T y, T scale, bool adjoint)
+        {
+            if (w1 <= w0) { if (!adjoint) y = T.Zero; return; }
+            if (adjoint)
+            {
+                T v = y * scale;
+                for (int ih = h0; ih < h1; ih++)
+                {
+                    var row = new Span<T>(x + (long)ih * w + w0, w1 - w0);
+                    TensorPrimitives.Add(row, v, row);
+                }
+                return;
+            }
+            T sum = T.Zero;
+            for (int ih = h0; ih < h1; ih++) sum += TensorPrimitives.Sum(new ReadOnlySpan<T>(x + (long)ih * w + w0, w1 - w0));
+            y = sum * scale;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using static Neurite.Tests.Check;
+
+namespace Neurite.Tests.Conv;
+
+public class ConvOpTests
+{
+    static Tensor Conv(Tensor[] t, int stride = 1, int padding = 0, int dilation = 1, int groups = 1) =>
+        Tensor.Conv2d(t[0], t[1], t.Length > 2 ? t[2] : null, stride, padding, dilation, groups);
+
+    [Fact] public void GradPlain() => Grad(t => Conv(t), Input([2, 3, 5, 5], 1), Input([4, 3, 3, 3], 2), Input([4], 3));
+    [Fact] public void GradStride2Padding1() => Grad(t => Conv(t, stride: 2, padding: 1), Input([2, 2, 6, 5], 1), Input([3, 2, 3, 3], 2), Input([3], 3));
+    [Fact] public void GradDilation2() => Grad(t => Conv(t, dilation: 2, padding: 1), Input([1, 2, 7, 6], 1), Input([3, 2, 3, 3], 2), Input([3], 3));
+    [Fact] public void GradGroups2() => Grad(t => Conv(t, groups: 2, padding: 1), Input([2, 4, 4, 4], 1), Input([6, 2, 3, 3], 2), Input([6], 3));
+    [Fact] public void GradNoBias() => Grad(t => Conv(t, stride: 2), Input([2, 3, 5, 5], 1), Input([2, 3, 2, 2], 2));
+    [Fact] public void GradPointwise() => Grad(t => Conv(t), Input([2, 3, 3, 4], 1), Input([5, 3, 1, 1], 2), Input([5], 3));
+    [Fact] public void GradPointwiseGroups() => Grad(t => Conv(t, groups: 3), Input([2, 6, 2, 3], 1), Input([3, 2, 1, 1], 2));
+
+    [Fact]
+    public void GradNonSquareKernelAndStride() =>
+        Grad(t => Tensor.Conv2d(t[0], t[1], t[2], (2, 1), (1, 2), (1, 2)), Input([2, 2, 6, 7], 1), Input([3, 2, 2, 3], 2), Input([3], 3));
+
+    [Fact]
+    public void GradAsymmetricSamePadding() =>
+        // 'same' with an even kernel pads 0 above/left and 1 below/right
+        Grad(t => Tensor.Conv2d(t[0], t[1], t[2], (1, 1), (0, 1, 0, 1), (1, 1)), Input([1, 2, 4, 5], 1), Input([2, 2, 2, 2], 2), Input([2], 3));
+
+    [Fact] public void GradConv1d() => Grad(t => Tensor.Conv1d(t[0], t[1], t[2], stride: 2, padding: 1), Input([2, 3, 9], 1), Input([4, 3, 3], 2), Input([4], 3));
+
+    [Fact]
+    public void GradNonContiguousInput() =>
+        Grad(t => Tensor.Conv2d(t[0].Transpose(2, 3), t[1], null, padding: 1), Input([2, 2, 5, 4], 1), Input([3, 2, 3, 3], 2));
+
+    [Fact]
+    public void HandComputedTinyConvolution()
+    {
+        // x = [[1,2,3],[4,5,6],[7,8,9]], k = 2×2 of ones → each output is its window's sum:
+        // [[1+2+4+5, 2+3+5+6], [4+5+7+8, 5+6+8+9]] = [[12, 16], [24, 28]], plus bias 1
+        var x = F64([1, 2, 3, 4, 5, 6, 7, 8, 9], 1, 1, 3, 3).RequireGrad();
+        var w = Tensor.Ones([1, 1, 2, 2], DType.Float64).RequireGrad();
+        var b = F64([1], 1).RequireGrad();
+        var y = Tensor.Conv2d(x, w, b);
+        Shape([1, 1, 2, 2], y);
+        Close([13, 17, 25, 29], y);
+        // ∂Σy/∂x counts the windows covering each pixel: corners 1, edges 2, centre 4;
+        // ∂Σy/∂w[i,j] = Σ of the pixels that tap meets: [[12, 16], [24, 28]]; ∂Σy/∂b = 4 outputs
+        y.Sum().Backward();
+        Close([1, 2, 1, 2, 4, 2, 1, 2, 1], x.Grad!);
+        Close([12, 16, 24, 28], w.Grad!);
+        Close([4], b.Grad!);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, 5, 5, 3, 3, 1, 1, 0, 0, 1, 1, 1)]
+    [InlineData(3, 3, 8, 9, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1)]
+    [InlineData(2, 4, 6, 11, 10, 3, 5, 2, 3, 2, 1, 1, 2, 2)]
+    [InlineData(2, 6, 6, 8, 8, 1, 1, 1, 1, 0, 0, 1, 1, 3)]
+    [InlineData(5, 16, 32, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1)]
+    [InlineData(4, 16, 32, 16, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1)]
+    [InlineData(8, 16, 32, 16, 16, 1, 1, 2, 2, 0, 0, 1, 1, 1)]
+    [InlineData(3, 1, 6, 28, 28, 5, 5, 1, 1, 2, 2, 1, 1, 1)]
+    [InlineData(2, 8, 8, 7, 9, 3, 3, 1, 2, 2, 2, 2, 3, 8)]
+    [InlineData(9, 32, 64, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1)]
+    public void MatchesDirectLoop(int n, int c, int o, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups)
+    {
+        var g = new Generator((ulong)(n * 1000 + c * 100 + o + h));
+        var x = Tensor.Uniform([n, c, h, w], -1, 1, g).RequireGrad();
+        var wt = Tensor.Uniform([o, c / groups, kh, kw], -1, 1, g).RequireGrad();
+        var b = Tensor.Uniform([o], -1, 1, g).RequireGrad();
+        var y = Tensor.Conv2d(x, wt, b, (sh, sw), (ph, pw), (dh, dw), groups);
+        var gy = Tensor.Uniform(y.Shape.ToArray(), -1, 1, g);
+        y.Backward(gy);
+        var (ry, rdx, rdw, rdb) = Naive.Conv2d(x.ToDoubleArray(), [n, c, h, w], wt.ToDoubleArray(), [o, c / groups, kh, kw], b.ToDoubleArray(),
+            gy.ToDoubleArray(), (sh, sw), (ph, pw), (dh, dw), groups);
+        double tol = 1e-4 * Math.Sqrt(c / groups * kh * kw * Math.Max(1, n));
+        Near.Close(ry, y, tol);
+        Near.Close(rdx, x.Grad!, tol);
+        Near.Close(rdw, wt.Grad!, tol * 10);
+        Near.Close(rdb, b.Grad!, tol * 10);
+    }
+
+    [Fact]
+    public void InputGradientAsFullConvolutionMatchesCol2Im()
+    {
+        // the switchable alternative backward (dX = conv(dY, flipped Wᵀ)) against the default im2col path
+        Neurite.Kernels.Conv2dKernel.InputGradViaConvolution = true;
+        try
+        {
+            Grad(t => Conv(t, padding: 1, groups: 2), Input([2, 4, 5, 4], 1), Input([4, 2, 3, 3], 2));
+            Grad(t => Tensor.Conv2d(t[0], t[1], null, (1, 1), (0, 1, 2, 1), (2, 1)), Input([1, 2, 6, 5], 1), Input([3, 2, 2, 3], 2));
+        }
+        finally { Neurite.Kernels.Conv2dKernel.InputGradViaConvolution = false; }
+    }
+
+    [Fact]
+    public void ThreadedBatchSplitMatchesOneThread()
+    {
+        var g = new Generator(7);
+        var x = Tensor.Uniform([6, 8, 20, 20], -1, 1, g);
+        var w = Tensor.Uniform([16, 8, 3, 3], -1, 1, g);
+        var gy = Tensor.Uniform([6, 16, 20, 20], -1, 1, g);
+        (float[] y, float[] dx, float[] dw) Run(int threads)
+        {
+            int saved = Neurite.Kernels.Threads.Count;
+            Neurite.Kernels.Threads.Count = threads;
+            try
+            {
+                var xi = x.Clone().Detach().RequireGrad(); var wi = w.Clone().Detach().RequireGrad();
+                var y = Tensor.Conv2d(xi, wi, null, padding: 1);
+                y.Backward(gy);
+                return (y.ToFloatArray(), xi.Grad!.ToFloatArray(), wi.Grad!.ToFloatArray());
+            }
+            finally { Neurite.Kernels.Threads.Count = saved; }
+        }
+        var one = Run(1);
+        var three = Run(3);
+        Near.Close(Array.ConvertAll(one.y, v => (double)v), Tensor.FromArray(three.y), 1e-5);
+        Near.Close(Array.ConvertAll(one.dx, v => (double)v), Tensor.FromArray(three.dx), 1e-5);
+        Near.Close(Array.ConvertAll(one.dw, v => (double)v), Tensor.FromArray(three.dw), 1e-3);
+    }
+
+    [Fact]
+    public void OpRejectsBadShapes()
+    {
+        var e = Assert.Throws<ShapeException>(() => Tensor.Conv2d(Tensor.Zeros(2, 3, 8, 8), Tensor.Zeros(4, 2, 3, 3)));
+        Assert.Contains("input has 3 channels but the weight expects 2", e.Message);
+        Assert.Contains("[2, 3, 8, 8]", e.Message);
+        e = Assert.Throws<ShapeException>(() => Tensor.Conv2d(Tensor.Zeros(2, 3, 4, 4), Tensor.Zeros(4, 3, 5, 5)));
+        Assert.Contains("larger than the padded input 4×4", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.Conv2d(Tensor.Zeros(2, 3, 8, 8), Tensor.Zeros(4, 3, 3, 3), stride: 0));
+        Assert.Throws<ShapeException>(() => Tensor.Conv2d(Tensor.Zeros(2, 3, 8, 8), Tensor.Zeros(4, 3, 3, 3), Tensor.Zeros(3)));
+    }
+}
