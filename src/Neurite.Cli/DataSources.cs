@@ -1,4 +1,5 @@
 using Neurite.Data;
+using Neurite.Data.Vision;
 
 namespace Neurite.Cli;
 
@@ -8,10 +9,18 @@ public sealed record PreparedData(string Name, TensorDataset Train, TensorDatase
 /// <summary>Resolves `--dataset NAME` or `--csv FILE` into splits.</summary>
 public static class DataSources
 {
-    public static readonly string[] Names = ["digits", "iris", "fashion-mnist", "xor", "spirals", "moons", "circles", "blobs", "curve"];
+    public static readonly string[] Names = ["digits", "iris", "fashion-mnist", "cifar10", "xor", "spirals", "moons", "circles", "blobs", "curve"];
 
-    public static PreparedData Load(string? dataset, string? csv, string? label, string? dataDir, bool regression, ulong seed)
+    /// <summary>Data sets that are images, for convolutional networks: [N, C, H, W] with pixels in [0, 1].</summary>
+    public static readonly string[] ImageNames = ["fashion-mnist", "cifar10", "digits"];
+
+    public static PreparedData Load(string? dataset, string? csv, string? label, string? dataDir, bool regression, ulong seed, bool images = false)
     {
+        if (images)
+        {
+            if (csv is not null) throw new UsageException("convolutional models need an image data set (--dataset fashion-mnist, cifar10 or digits), not --csv");
+            return LoadImages(dataset ?? "fashion-mnist", dataDir, seed);
+        }
         if (csv is not null)
         {
             LabelColumn column = label is null ? LabelColumn.Last
@@ -26,6 +35,10 @@ public static class DataSources
                 var (train, test) = FashionMnist.Load(dataDir);
                 var (fit, dev) = Split.TrainTest(train, 1.0 / 12, seed, stratified: true); // 5,000 dev images
                 return new PreparedData(name, fit, dev, test, 784, 10, true, FashionMnist.ClassNames);
+            case "cifar10":
+                var (ctrain, ctest) = Cifar10.Load(dataDir ?? throw new UsageException("--dataset cifar10 needs --data-dir FOLDER holding data_batch_1.bin … test_batch.bin"));
+                var (cfit, cdev) = Split.TrainTest(Flat(ctrain), 0.1, seed, stratified: true);
+                return new PreparedData(name, cfit, cdev, Flat(ctest), 3072, 10, true, Cifar10.ClassNames);
             case "digits": return Split3(name, Datasets.Digits(), seed, true, null);
             case "iris": return Split3(name, Datasets.Iris(), seed, true, null);
             case "xor": return Split3(name, Datasets.Xor(1000, 0.1, seed), seed, true, null);
@@ -37,6 +50,27 @@ public static class DataSources
             default: throw new UsageException($"--dataset: unknown data set '{name}'. Valid: {string.Join(", ", Names)}, or --csv FILE");
         }
     }
+
+    static PreparedData LoadImages(string name, string? dataDir, ulong seed)
+    {
+        switch (name)
+        {
+            case "fashion-mnist":
+                var (train, test) = FashionMnist.Load(dataDir, images: true);
+                var (fit, dev) = Split.TrainTest(train, 1.0 / 12, seed, stratified: true);
+                return new PreparedData(name, fit, dev, test, 784, 10, true, FashionMnist.ClassNames);
+            case "cifar10":
+                var (ctrain, ctest) = Cifar10.Load(dataDir ?? throw new UsageException("--dataset cifar10 needs --data-dir FOLDER holding data_batch_1.bin … test_batch.bin"));
+                var (cfit, cdev) = Split.TrainTest(ctrain, 0.1, seed, stratified: true);
+                return new PreparedData(name, cfit, cdev, ctest, 3072, 10, true, Cifar10.ClassNames);
+            case "digits":
+                return Split3(name, Datasets.Digits(images: true, scale: 1.0 / 16), seed, true, null);
+            default:
+                throw new UsageException($"--dataset: '{name}' is not an image data set; convolutional models train on {string.Join(", ", ImageNames)}");
+        }
+    }
+
+    static TensorDataset Flat(TensorDataset images) => images.WithFeatures(images.Features.Reshape(images.Count, -1));
 
     static PreparedData Split3(string name, TensorDataset data, ulong seed, bool classification, IReadOnlyList<string>? classNames)
     {

@@ -32,7 +32,12 @@ public static class EvalCommand
             LabelColumn column = label is null ? LabelColumn.Last : int.TryParse(label, out int i) ? new LabelColumn.At(i) : new LabelColumn.Named(label);
             test = CsvLoader.Load(csv, new CsvOptions(Label: column)).Data;
         }
-        else test = DataSources.Load(dataset, null, null, dataDir, false, seed).Test;
+        else
+        {
+            // Networks built by `train` on features start with their Standardize layer; convolutional ones take images.
+            bool images = model is not Sequential { Count: > 0 } seq || seq[0] is not Standardize;
+            test = DataSources.Load(dataset, null, null, dataDir, false, seed, images).Test;
+        }
 
         var trainer = new Trainer(model, new CrossEntropyLoss(), new Neurite.Optim.Sgd(model.Parameters(), 0));
         var logits = trainer.Predict(test.Features);

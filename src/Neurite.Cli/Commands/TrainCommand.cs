@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Neurite.Data;
+using Neurite.Data.Vision;
+using Neurite.Nn.Zoo;
 using Neurite.Nn;
 using Neurite.Serialization;
 using Neurite.Training;
@@ -16,7 +18,7 @@ public static class TrainCommand
         string Optimizer = "adam", double? LearningRate = null, string Schedule = "none", int BatchSize = 64, int Epochs = 30,
         ulong Seed = 42, double L1 = 0, double L2 = 0, double WeightDecay = 0, int EarlyStopping = 0, double? ClipNorm = null,
         string? Output = null, string? History = null, bool Plain = false,
-        string? Checkpoint = null, int CheckpointEvery = 1, string? Resume = null);
+        string? Checkpoint = null, int CheckpointEvery = 1, string? Resume = null, bool Augment = false, double Width = 1.0);
 
     public static Command Create()
     {
@@ -25,7 +27,9 @@ public static class TrainCommand
         var label = new Option<string?>("--label") { Description = "CSV label column, by name or index (default: the last)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder of Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)" };
         var regression = new Option<bool>("--regression") { Description = "Treat the label as a regression target (MSE loss)" };
-        var model = new Option<string>("--model") { Description = "Architecture: mlp:H1-H2-… or linear", DefaultValueFactory = _ => "mlp:256-128" };
+        var model = new Option<string>("--model") { Description = $"Architecture: mlp:H1-H2-…, linear, or a convolutional network: {string.Join(", ", Zoo.Names)}", DefaultValueFactory = _ => "mlp:256-128" };
+        var augment = new Option<bool>("--augment") { Description = "Augment training images on the fly: random crop with padding and horizontal flips (convolutional models)" };
+        var width = new Option<double>("--width") { Description = "Channel-width multiplier of a convolutional network", DefaultValueFactory = _ => 1.0 };
         var activation = new Option<string>("--activation") { Description = $"Hidden activation: {string.Join(", ", Specs.Activations)}", DefaultValueFactory = _ => "relu" };
         var dropout = new Option<double>("--dropout") { Description = "Dropout probability after each hidden layer, in [0, 1)", DefaultValueFactory = _ => 0.2 };
         var batchNorm = new Option<bool>("--batch-norm") { Description = "Batch normalisation after each hidden linear layer" };
@@ -49,14 +53,14 @@ public static class TrainCommand
         var command = new Command("train", "Train a network and report its test accuracy")
         {
             dataset, csv, label, dataDir, regression, model, activation, dropout, batchNorm, optimizer, lr, schedule,
-            batchSize, epochs, seed, l1, l2, weightDecay, early, clip, output, history, plain, checkpoint, checkpointEvery, resume,
+            batchSize, epochs, seed, l1, l2, weightDecay, early, clip, output, history, plain, checkpoint, checkpointEvery, resume, augment, width,
         };
         command.SetAction(r => Run(new Settings(
             r.GetValue(dataset), r.GetValue(csv), r.GetValue(label), r.GetValue(dataDir), r.GetValue(regression),
             r.GetValue(model)!, r.GetValue(activation)!, r.GetValue(dropout), r.GetValue(batchNorm),
             r.GetValue(optimizer)!, r.GetValue(lr), r.GetValue(schedule)!, r.GetValue(batchSize), r.GetValue(epochs),
             r.GetValue(seed), r.GetValue(l1), r.GetValue(l2), r.GetValue(weightDecay), r.GetValue(early), r.GetValue(clip),
-            r.GetValue(output), r.GetValue(history), r.GetValue(plain), r.GetValue(checkpoint), r.GetValue(checkpointEvery), r.GetValue(resume)), Console.Out));
+            r.GetValue(output), r.GetValue(history), r.GetValue(plain), r.GetValue(checkpoint), r.GetValue(checkpointEvery), r.GetValue(resume), r.GetValue(augment), r.GetValue(width)), Console.Out));
         return command;
     }
 
@@ -66,17 +70,35 @@ public static class TrainCommand
         Validate(s);
         var clock = Stopwatch.StartNew();
         Generator.ManualSeed(s.Seed);
-        var data = DataSources.Load(s.Dataset, s.Csv, s.Label, s.DataDir, s.Regression, s.Seed);
+        bool convolutional = Zoo.Names.Contains(s.Model);
+        var data = DataSources.Load(s.Dataset, s.Csv, s.Label, s.DataDir, s.Regression, s.Seed, images: convolutional);
         output.WriteLine($"data: {data.Name}: {data.Train.Count} train, {data.Dev.Count} dev, {data.Test.Count} test samples, {data.Inputs} features, " +
                          (data.Classification ? $"{data.Outputs} classes" : $"{data.Outputs} targets"));
 
         var generator = new Generator(s.Seed);
-        var scaler = new StandardScaler();
-        scaler.Fit(data.Train);  // fitted on the training split only, reused on dev/test (inside the model)
-        var network = Specs.Mlp(s.Model, data.Inputs, data.Outputs, s.Activation, s.Dropout, s.BatchNorm, generator);
-        var model = new Sequential([new Standardize(scaler.Mean, scaler.Std), .. network.Layers]);
-        var optimizer = Specs.Optimizer(s.Optimizer, model.Parameters(), s.LearningRate ?? Specs.DefaultLearningRate(s.Optimizer), s.WeightDecay);
+        Module model;
+        string? architecture = null;
+        ITransform? augmentation = null;
+        if (convolutional)
+        {
+            int[] sample = data.Train.SampleShape;
+            var options = new VisionOptions(InChannels: sample[0], Classes: data.Outputs, InputSize: sample[1], Width: s.Width, BatchNorm: s.BatchNorm, Dropout: s.Dropout);
+            model = Zoo.Create(s.Model, options);
+            architecture = ModelJson.Zoo(s.Model, options);
+            if (s.Augment)
+                augmentation = new Compose(new RandomCrop(new RandomCropOptions(sample[1], Math.Max(1, sample[1] / 8))), new RandomHorizontalFlip(0.5));
+        }
+        else
+        {
+            if (s.Augment) throw new UsageException("--augment applies to image models (--model " + string.Join("|", Zoo.Names) + ")");
+            var scaler = new StandardScaler();
+            scaler.Fit(data.Train);  // fitted on the training split only, reused on dev/test (inside the model)
+            var network = Specs.Mlp(s.Model, data.Inputs, data.Outputs, s.Activation, s.Dropout, s.BatchNorm, generator);
+            model = new Sequential([new Standardize(scaler.Mean, scaler.Std), .. network.Layers]);
+        }
         output.Write(ModelSummary.Of(model, data.Train.SampleShape));
+        if (augmentation is not null) output.WriteLine($"augmentation: {augmentation}");
+        var optimizer = Specs.Optimizer(s.Optimizer, model.Parameters(), s.LearningRate ?? Specs.DefaultLearningRate(s.Optimizer), s.WeightDecay);
         output.WriteLine($"optimizer: {optimizer}");
 
         Loss loss = data.Classification ? new CrossEntropyLoss() : new MSELoss();
@@ -87,7 +109,7 @@ public static class TrainCommand
         if (s.Checkpoint is not null) callbacks.Add(new CheckpointCallback(s.Checkpoint, s.CheckpointEvery, scheduler));
         if (s.EarlyStopping > 0) callbacks.Add(new EarlyStopping(s.EarlyStopping));
         if (s.History is not null) callbacks.Add(new HistoryWriter(s.History));
-        var train = new DataLoader(data.Train, s.BatchSize, shuffle: true, seed: s.Seed);
+        var train = new DataLoader(data.Train, s.BatchSize, shuffle: true, seed: s.Seed, transform: augmentation);
         var dev = data.Dev.Count > 0 ? new DataLoader(data.Dev, 1000) : null;
         int startEpoch = 0;
         if (s.Resume is not null)
@@ -116,7 +138,7 @@ public static class TrainCommand
             : $"test: MSE {testLoss:F5} ({data.Test.Count} samples)");
         if (s.Output is not null)
         {
-            ModelFile.Save(model, s.Output);
+            ModelFile.Save(model, s.Output, architecture);
             output.WriteLine($"saved: {s.Output}.json, {s.Output}.safetensors");
         }
         output.WriteLine($"time: {clock.Elapsed.TotalSeconds:F1} s");
@@ -133,6 +155,7 @@ public static class TrainCommand
         if (s.Csv is not null && s.Dataset is not null) throw new UsageException("give either --dataset or --csv, not both");
         if (s.CheckpointEvery <= 0) throw new UsageException($"--checkpoint-every must be positive, got {s.CheckpointEvery}");
         if (s.Resume is not null && !File.Exists(s.Resume)) throw new UsageException($"--resume: checkpoint file not found: {s.Resume}");
+        if (!(s.Width > 0)) throw new UsageException($"--width must be positive, got {s.Width}");
         if (!Specs.Activations.Contains(s.Activation)) throw new UsageException($"--activation: unknown activation '{s.Activation}'. Valid: {string.Join(", ", Specs.Activations)}");
         if (!Specs.Optimizers.Contains(s.Optimizer)) throw new UsageException($"--optimizer: unknown optimizer '{s.Optimizer}'. Valid: {string.Join(", ", Specs.Optimizers)}");
         if (!Specs.Schedules.Contains(s.Schedule)) throw new UsageException($"--schedule: unknown schedule '{s.Schedule}'. Valid: {string.Join(", ", Specs.Schedules)}");

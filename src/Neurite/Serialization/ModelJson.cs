@@ -48,11 +48,21 @@ public static class ModelJson
         return Build(root as JsonObject ?? throw new ModelFormatException($"{source}: expected a JSON object"), source);
     }
 
+    /// <summary>The architecture of a zoo network, which ModelJson cannot describe layer by layer (residual and
+    /// Inception blocks): its name and options, rebuilt by <see cref="Nn.Zoo.Zoo.Create"/>.</summary>
+    public static string Zoo(string name, Nn.Zoo.VisionOptions o) => new JsonObject
+    {
+        ["type"] = "Zoo", ["name"] = name, ["in_channels"] = o.InChannels, ["classes"] = o.Classes, ["input_size"] = o.InputSize,
+        ["width"] = o.Width, ["batch_norm"] = o.BatchNorm, ["dropout"] = o.Dropout,
+    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
     static Module Build(JsonObject o, string source)
     {
         string type = Get<string>(o, "type", source);
         return type switch
         {
+            "Zoo" => Nn.Zoo.Zoo.Create(Get<string>(o, "name", source), new Nn.Zoo.VisionOptions(Get<int>(o, "in_channels", source), Get<int>(o, "classes", source),
+                Get<int>(o, "input_size", source), Get<double>(o, "width", source), Get<bool>(o, "batch_norm", source), Get<double>(o, "dropout", source))),
             "Sequential" => new Sequential((o["layers"] as JsonArray ?? throw new ModelFormatException($"{source}: Sequential needs 'layers'"))
                 .Select(l => Build(l as JsonObject ?? throw new ModelFormatException($"{source}: a layer is not an object"), source)).ToArray()),
             "Linear" => new Linear(Get<int>(o, "in", source), Get<int>(o, "out", source), Get<bool>(o, "bias", source)),
@@ -101,11 +111,13 @@ public static class ModelJson
 /// <summary>Saves a model as two files: <c>NAME.json</c> (architecture) and <c>NAME.safetensors</c> (weights and buffers).</summary>
 public static class ModelFile
 {
-    public static void Save(Module model, string path)
+    /// <summary>Saves the weights and the architecture (<paramref name="architectureJson"/>, or <see cref="ModelJson.ToJson"/> of the model).</summary>
+    public static void Save(Module model, string path, string? architectureJson = null)
     {
         string stem = Stem(path);
+        string json = architectureJson ?? ModelJson.ToJson(model);
         SafeTensors.Save(stem + ".safetensors", model.StateDict(), new Dictionary<string, string> { ["format"] = "neurite" });
-        AtomicFile.WriteAllText(stem + ".json", ModelJson.ToJson(model));
+        AtomicFile.WriteAllText(stem + ".json", json);
     }
 
     /// <summary>Rebuilds the architecture and loads the weights; the model comes back in evaluation mode.</summary>
