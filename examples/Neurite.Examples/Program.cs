@@ -8,6 +8,7 @@ var examples = new Dictionary<string, Action<TextWriter>>
     ["regression"] = o => RegressionExample.Run(o),
     ["activations"] = o => ActivationsExample.Run(o),
     ["readme"] = o => ReadmeExample.Run(o),
+    ["transfer"] = o => TransferExample.Run(o),
 };
 string name = args.Length > 0 ? args[0] : "";
 if (!examples.TryGetValue(name, out var run))

@@ -47,4 +47,20 @@ public class ExampleTests
         Assert.True(accuracy > 0.93, $"accuracy {accuracy}");
         Assert.Equal("tensor([ 7.,  9., 11.], dtype=float64)", grad);
     }
+
+    [Fact]
+    public void TransferLearningBeatsTrainingFromScratchOnFewImages()
+    {
+        // Needs Debian's dataset-fashion-mnist, which .ci/run installs. On a machine without it the example
+        // must fail with the error that says how to get it.
+        if (!Directory.Exists(Neurite.Data.FashionMnist.DefaultFolder))
+        {
+            var e = Assert.ThrowsAny<IOException>(() => TransferExample.Run(TextWriter.Null));
+            Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
+            return;
+        }
+        var r = TransferExample.Run(TextWriter.Null);
+        Assert.True(r.SourceAccuracy > 0.85, $"source {r.SourceAccuracy}");
+        Assert.True(r.FineTunedAccuracy > r.ScratchAccuracy + 0.03, $"fine-tuned {r.FineTunedAccuracy} vs scratch {r.ScratchAccuracy}");
+    }
 }
