@@ -177,12 +177,6 @@ public sealed partial class Tensor
             }
             return;
         }
-        var flat = src.ToDoubleArray();
-        var index = new int[Rank];
-        for (int i = 0; i < flat.Length; i++)
-        {
-            this[index] = flat[i];
-            for (int k = Rank - 1; k >= 0 && ++index[k] == shape[k]; k--) index[k] = 0;
-        }
+        CopyFromUnrecorded(src);
     }
 }
