@@ -71,7 +71,9 @@ internal static class CnnTraining
     /// <summary>Median seconds per call over <see cref="Options.Reps"/> repetitions of <see cref="Options.StepsPerRep"/> calls.</summary>
     static double Median(Action body, Options o)
     {
-        for (int i = 0; i < o.Warmup; i++) body();
+        // At least the given steps and one second: hot methods must reach .NET's optimised tier-1 code first.
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < o.Warmup || warm.ElapsedMilliseconds < 1000; i++) body();
         var samples = new double[o.Reps];
         var sw = new Stopwatch();
         for (int r = 0; r < o.Reps; r++)

@@ -94,7 +94,10 @@ internal static class MlpBench
             lastLoss = loss.Item();
         }
 
-        for (int i = 0; i < warmup; i++) TrainStep(batches[i % batches.Count].x, batches[i % batches.Count].y);
+        // At least `warmup` steps and two seconds, so the timed epoch runs .NET's optimised (tier-1) code, not the
+        // quickly jitted first version; 30 steps alone left the first thread count measured ~30 % low.
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || warm.ElapsedMilliseconds < 2000; i++) TrainStep(batches[i % batches.Count].x, batches[i % batches.Count].y);
 
         if (profile) Profile(model, opt, lossFn, batches, threads);
 
@@ -140,7 +143,8 @@ internal static class MlpBench
                 }
                 accuracy = (double)correct / testCount;
             }
-            Infer(); // warm-up
+            var warmInfer = Stopwatch.StartNew();
+            while (warmInfer.ElapsedMilliseconds < 1000) Infer(); // warm-up (tier-1 code, as for training)
             var inferSeconds = new double[inferReps];
             for (int r = 0; r < inferReps; r++)
             {
