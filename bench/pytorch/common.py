@@ -47,6 +47,30 @@ def median_seconds(body, reps, warmup=1):
     return statistics.median(times)
 
 
+def train_step(model, opt, loss_fn):
+    """A training-step function (x, y) -> loss: forward, loss, zero_grad, backward, step."""
+    def step(x, y):
+        loss = loss_fn(model(x), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
+def time_passes(step, batches, warmup, reps):
+    """`warmup` untimed steps, then `reps` timed passes over `batches`: (median seconds per pass, last loss)."""
+    for i in range(warmup):
+        step(*batches[i % len(batches)])
+    last = [0.0]
+
+    def one_pass():
+        for x, y in batches:
+            last[0] = step(x, y)
+
+    return median_seconds(one_pass, reps, warmup=0), last[0]
+
+
 def peak_rss_mb():
     """Peak resident set of this process (VmHWM), MB."""
     try:

@@ -6,12 +6,11 @@ inference images/s over the 10,000 test images (batch 1000, no grad).
     OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/pytorch/lenet.py --threads 2
     ... --profile   also print which convolution kernels ran (oneDNN/mkldnn or not)
 """
-import time
 
 import torch
 from torch import nn
 
-from common import parser, setup, emit, median_seconds, conv_backend_report, peak_rss_mb
+from common import parser, setup, emit, median_seconds, conv_backend_report, peak_rss_mb, train_step, time_passes
 from mlp_data import load_fashion_mnist
 
 ap = parser(__doc__)
@@ -44,24 +43,8 @@ if args.profile:
     conv_backend_report(model, batches[0][0], "lenet")
 
 
-def step(x, y):
-    loss = loss_fn(model(x), y)
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    opt.step()
-    return loss.item()
-
-
-for i in range(args.warmup):
-    step(*batches[i % len(batches)])
-epochs = []
-last = 0.0
-for _ in range(args.reps):
-    t = time.perf_counter()
-    for x, y in batches:
-        last = step(x, y)
-    epochs.append(time.perf_counter() - t)
-epochs.sort()
+step = train_step(model, opt, loss_fn)
+epoch_s, last = time_passes(step, batches, args.warmup, args.reps)
 samples = sum(len(x) for x, _ in batches)
 model.eval()
 acc = [0.0]
@@ -76,5 +59,5 @@ def infer():
 
 
 rate = len(xte) / median_seconds(infer, args.infer_reps)
-emit({"workload": "lenet", "train_images_per_s": samples / epochs[len(epochs) // 2], "infer_images_per_s": rate},
+emit({"workload": "lenet", "train_images_per_s": samples / epoch_s, "infer_images_per_s": rate},
      setting, test_accuracy=acc[0], final_loss=last, train_steps=len(batches), peak_rss_mb=peak_rss_mb())

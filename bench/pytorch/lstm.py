@@ -5,12 +5,11 @@ blocks of --steps steps after --warmup untimed steps.
 
     OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/pytorch/lstm.py --threads 1
 """
-import time
 
 import torch
 from torch import nn
 
-from common import parser, setup, emit, peak_rss_mb
+from common import parser, setup, emit, peak_rss_mb, train_step, time_passes
 
 ap = parser(__doc__)
 ap.add_argument("--steps", type=int, default=20)
@@ -42,23 +41,8 @@ seq = torch.randint(0, V, (B, T + 1), generator=g)
 x, y = seq[:, :-1], seq[:, 1:]
 
 
-def step():
-    logits = model(x)
-    loss = loss_fn(logits.reshape(-1, V), y.reshape(-1))
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    opt.step()
-    return loss.item()
-
-
-for _ in range(args.warmup):
-    step()
-times = []
-for _ in range(args.reps):
-    t = time.perf_counter()
-    for _ in range(args.steps):
-        last = step()
-    times.append(time.perf_counter() - t)
-times.sort()
-emit({"workload": "lstm", "train_tokens_per_s": B * T * args.steps / times[len(times) // 2]}, setting,
+# cross-entropy over every step: logits [B, T, V] against targets [B, T]
+step = train_step(model, opt, lambda logits, target: loss_fn(logits.reshape(-1, V), target.reshape(-1)))
+pass_s, last = time_passes(step, [(x, y)] * args.steps, args.warmup, args.reps)
+emit({"workload": "lstm", "train_tokens_per_s": B * T * args.steps / pass_s}, setting,
      final_loss=last, steps=args.steps, reps=args.reps, peak_rss_mb=peak_rss_mb())

@@ -8,12 +8,11 @@ inference: the 10,000 test images, batch 1000, no grad (samples/s).
 As in Neurite.Bench: data loaded and batched (one seeded shuffle) before timing; 30 warm-up steps untimed;
 --reps timed epochs (median) on the same model.
 """
-import time
 
 import torch
 from torch import nn
 
-from common import parser, setup, emit, median_seconds, peak_rss_mb
+from common import parser, setup, emit, median_seconds, peak_rss_mb, train_step, time_passes
 from mlp_data import load_fashion_mnist
 
 ap = parser(__doc__)
@@ -38,26 +37,9 @@ opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 loss_fn = nn.CrossEntropyLoss()
 
 
-def step(x, y):
-    loss = loss_fn(model(x), y)
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    opt.step()
-    return loss.item()
-
-
-for i in range(args.warmup):
-    step(*batches[i % len(batches)])
-
-epochs = []
-last = 0.0
-for _ in range(args.reps):
-    t = time.perf_counter()
-    for x, y in batches:
-        last = step(x, y)
-    epochs.append(time.perf_counter() - t)
-epochs.sort()
-rec = {"workload": "mlp", "train_samples_per_s": len(xtr) / epochs[len(epochs) // 2]}
+step = train_step(model, opt, loss_fn)
+epoch_s, last = time_passes(step, batches, args.warmup, args.reps)
+rec = {"workload": "mlp", "train_samples_per_s": len(xtr) / epoch_s}
 if not args.train_only:
     model.eval()
     acc = [0.0]

@@ -6,13 +6,12 @@ lr 0.1. Training images/s, median over --reps blocks of --steps steps after --wa
 
     OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/pytorch/resnet.py --threads 2 --profile
 """
-import time
 
 import torch
 from torch import nn
 import torch.nn.functional as F
 
-from common import parser, setup, emit, conv_backend_report, peak_rss_mb
+from common import parser, setup, emit, conv_backend_report, peak_rss_mb, train_step, time_passes
 
 ap = parser(__doc__)
 ap.add_argument("--steps", type=int, default=10)
@@ -69,22 +68,7 @@ if args.profile:
     conv_backend_report(model, x, "resnet")
 
 
-def step():
-    loss = loss_fn(model(x), y)
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    opt.step()
-    return loss.item()
-
-
-for _ in range(args.warmup):
-    step()
-times = []
-for _ in range(args.reps):
-    t = time.perf_counter()
-    for _ in range(args.steps):
-        last = step()
-    times.append(time.perf_counter() - t)
-times.sort()
-emit({"workload": "resnet", "train_images_per_s": args.batch * args.steps / times[len(times) // 2]}, setting,
+step = train_step(model, opt, loss_fn)
+pass_s, last = time_passes(step, [(x, y)] * args.steps, args.warmup, args.reps)
+emit({"workload": "resnet", "train_images_per_s": args.batch * args.steps / pass_s}, setting,
      final_loss=last, steps=args.steps, reps=args.reps, peak_rss_mb=peak_rss_mb())
