@@ -14,16 +14,24 @@ public sealed class Dropout : Module
 
     public Dropout(double p = 0.5, Generator? generator = null)
     {
-        if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: p must be in [0, 1)");
-        P = p;
+        P = CheckP("Dropout", p);
         this.generator = generator ?? Generator.Default;
     }
 
     public override Tensor Forward(Tensor x)
     {
         if (!IsTraining || P == 0) return x;
-        var keep = Tensor.Rand(x.Shape.ToArray(), generator, x.DType).Gt(Tensor.Scalar(P, x.DType));
-        return x.Mul(keep.Mul(1 / (1 - P)));
+        return Drop(x, P, x.Shape.ToArray(), generator);
+    }
+
+    internal static double CheckP(string layer, double p) =>
+        p >= 0 && p < 1 ? p : throw new ArgumentOutOfRangeException(nameof(p), p, $"{layer}: p must be in [0, 1)");
+
+    /// <summary>x times a Bernoulli(1 − p) mask of <paramref name="maskShape"/> (broadcast against x), scaled by 1/(1 − p).</summary>
+    internal static Tensor Drop(Tensor x, double p, int[] maskShape, Generator generator)
+    {
+        var keep = Tensor.Rand(maskShape, generator, x.DType).Gt(Tensor.Scalar(p, x.DType));
+        return x.Mul(keep.Mul(1 / (1 - p)));
     }
 
     public override string Describe() => $"Dropout(p={P})";

@@ -15,8 +15,7 @@ public sealed class Dropout2d : Module
 
     public Dropout2d(double p = 0.5, Generator? generator = null)
     {
-        if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout2d: p must be in [0, 1)");
-        P = p;
+        P = Dropout.CheckP("Dropout2d", p);
         this.generator = generator ?? Generator.Default;
     }
 
@@ -27,8 +26,7 @@ public sealed class Dropout2d : Module
         if (!IsTraining || P == 0) return x;
         int[] maskShape = x.Rank == 4 ? [x.Shape[0], x.Shape[1], 1, 1] : [x.Shape[0], 1, 1];
         // one Bernoulli(1 − p) draw per (sample, channel), broadcast over the feature map
-        var keep = Tensor.Rand(maskShape, generator, x.DType).Gt(Tensor.Scalar(P, x.DType));
-        return x.Mul(keep.Mul(1 / (1 - P)));
+        return Dropout.Drop(x, P, maskShape, generator);
     }
 
     public override string Describe() => $"Dropout2d(p={P})";
