@@ -49,9 +49,14 @@ public sealed class Node
         if (!Shape.Equal(input.shape, grad.shape))
             throw new InvalidOperationException($"internal: gradient of shape {Shape.Format(grad.shape)} for a tensor of shape {Shape.Format(input.shape)}");
         if (input.GradFn is { } node)
+        {
             // The first gradient is kept by reference; later ones make a new sum, so a tensor
             // handed to several inputs (as add's backward does) is never modified in place.
-            node.GradAccum = node.GradAccum is null ? grad : Autograd.WithoutGrad(node.GradAccum, grad, static (x, y) => x.Add(y));
+            var old = node.GradAccum;
+            node.GradAccum = old is null ? grad : Autograd.WithoutGrad(old, grad, static (x, y) => x.Add(y));
+            StoragePool.Hold(node.GradAccum.data);
+            if (old is not null) StoragePool.Release(old.data);
+        }
         else if (input.Grad is null)
             input.Grad = grad.Clone(); // the leaf owns its gradient, so later steps may add in place
         else

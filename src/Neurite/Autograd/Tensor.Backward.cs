@@ -40,24 +40,35 @@ public sealed partial class Tensor
 
         var nodes = TopologicalOrder(root);
         root.GradAccum = gradient;
-        using (Autograd.NoGrad())
+        bool recycling = StoragePool.BeginPass();
+        try
         {
-            // Post-order lists inputs before their users, so walking it backwards visits every
-            // node after all the nodes that feed gradient into it.
-            for (int i = nodes.Count - 1; i >= 0; i--)
+            using (Autograd.NoGrad())
             {
-                var node = nodes[i];
-                var grad = node.GradAccum;
-                node.GradAccum = null;
-                if (grad is not null)
+                // Post-order lists inputs before their users, so walking it backwards visits every
+                // node after all the nodes that feed gradient into it.
+                for (int i = nodes.Count - 1; i >= 0; i--)
                 {
-                    if (node.Fn is not { } fn) throw GraphReleased(node);
-                    fn(node, grad);
+                    var node = nodes[i];
+                    var grad = node.GradAccum;
+                    node.GradAccum = null;
+                    if (grad is not null)
+                    {
+                        if (node.Fn is not { } fn) throw GraphReleased(node);
+                        if (recycling) StoragePool.Release(grad.data);
+                        fn(node, grad);
+                    }
+                    if (!retainGraph) node.Release();
+                    // fn has returned: gradients no accumulator holds any more can be reused.
+                    if (recycling) StoragePool.Settle();
                 }
-                if (!retainGraph) node.Release();
             }
         }
-        nodes.Clear();
+        finally
+        {
+            if (recycling) StoragePool.EndPass();
+            nodes.Clear();
+        }
     }
 
     static InvalidOperationException GraphReleased(Node node) => new(

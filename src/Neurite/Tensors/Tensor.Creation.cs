@@ -2,20 +2,33 @@ namespace Neurite;
 
 public sealed partial class Tensor
 {
-    static Array Allocate(DType dtype, int n) => dtype switch
+    // Large arrays come from StoragePool when it holds one of the right length (recycled gradients).
+    static Array Allocate(DType dtype, int n)
     {
-        DType.Float32 => new float[n],
-        DType.Float64 => new double[n],
-        _ => new long[n],
-    };
+        var pooled = StoragePool.Take(dtype, n);
+        if (pooled is not null) Array.Clear(pooled);
+        var array = pooled ?? dtype switch
+        {
+            DType.Float32 => new float[n],
+            DType.Float64 => new double[n],
+            _ => new long[n],
+        };
+        StoragePool.Allocated(array);
+        return array;
+    }
 
     // Outputs that a kernel overwrites completely skip the zeroing (large activations, every step).
-    static Array AllocateUninitialized(DType dtype, int n) => dtype switch
+    static Array AllocateUninitialized(DType dtype, int n)
     {
-        DType.Float32 => GC.AllocateUninitializedArray<float>(n),
-        DType.Float64 => GC.AllocateUninitializedArray<double>(n),
-        _ => GC.AllocateUninitializedArray<long>(n),
-    };
+        var array = StoragePool.Take(dtype, n) ?? dtype switch
+        {
+            DType.Float32 => GC.AllocateUninitializedArray<float>(n),
+            DType.Float64 => GC.AllocateUninitializedArray<double>(n),
+            _ => GC.AllocateUninitializedArray<long>(n),
+        };
+        StoragePool.Allocated(array);
+        return array;
+    }
 
     static int[] CheckShape(string op, int[] shape)
     {
