@@ -32,6 +32,11 @@ public static unsafe class Conv2dKernel
     /// <summary>y[N, O, OH, OW] = conv(x[N, C, H, W], w[O, C/G, KH, KW]) + bias[O] (bias may be null).</summary>
     public static void Forward<T>(T* x, T* w, T* bias, T* y, int n, int outChannels, int groups, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && DirectConv.Applies(in g))
+        {
+            DirectConv.Forward((float*)x, (float*)w, (float*)bias, (float*)y, n, outChannels, groups, in g);
+            return;
+        }
         var job = new Job<T>(x, w, bias, y, null, null, n, outChannels, groups, g, Mode.Forward);
         Run(ref job);
     }
@@ -42,7 +47,7 @@ public static unsafe class Conv2dKernel
     /// </summary>
     public static void Backward<T>(T* x, T* w, T* dy, T* dx, T* dw, int n, int outChannels, int groups, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (dx != null && InputGradViaConvolution && TransposedGeometry(in g) is { } back)
+        if (dx != null && InputGradViaConvolution && TransposedGeometry(in g) is { } back && (typeof(T) == typeof(float) && DirectConv.Applies(back with { C = outChannels / groups }) || ForceInputGradViaConvolution))
         {
             InputGradByConvolution(w, dy, dx, n, outChannels, groups, in g, back);
             dx = null;
@@ -54,12 +59,15 @@ public static unsafe class Conv2dKernel
 
     /// <summary>
     /// Compute the input gradient of a stride-1 convolution as a forward convolution of dY with the flipped,
-    /// channel-transposed kernel (a "full" convolution) instead of col2im(Wᵀ·dY). Off: measured with bench `conv`
-    /// (batch 64, medians, 2-core Zen 4, noisy) it was no faster on ResNet-20's stage-1 layer (16→16, 32×32:
-    /// 5.5 vs 5.9 ms at 1 thread, 4.5 vs 3.5 ms at 2) and 3–4× slower on LeNet-5's (its GEMM has only C/groups rows:
-    /// 1.6 vs 0.4 ms for conv1). Kept switchable so the comparison can be repeated.
+    /// channel-transposed kernel (a "full" convolution) instead of col2im(Wᵀ·dY), when <see cref="DirectConv"/>
+    /// computes that convolution. Through im2col it was measured (bench `conv`, batch 64) no faster on ResNet-20's
+    /// stage-1 layer (16→16, 32×32: 5.5 vs 5.9 ms at 1 thread) and 3–4× slower on LeNet-5's (its GEMM has only
+    /// C/groups rows), so other shapes keep col2im. Switchable so the comparison can be repeated.
     /// </summary>
-    internal static bool InputGradViaConvolution { get; set; }
+    internal static bool InputGradViaConvolution { get; set; } = true;
+
+    /// <summary>Take the convolution route for the input gradient even where the direct kernel does not apply (tests).</summary>
+    internal static bool ForceInputGradViaConvolution { get; set; }
 
     /// <summary>The geometry of dX = conv(dY, flip(W)ᵀ) for stride 1 when the padding allows it (pad ≤ dilation·(k − 1)), else null.</summary>
     static ConvGeometry? TransposedGeometry(in ConvGeometry g)

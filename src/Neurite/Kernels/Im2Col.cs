@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Neurite.Kernels;
 
@@ -52,7 +53,7 @@ public static unsafe class Im2Col
                         if ((uint)ih >= (uint)g.H) { new Span<T>(dst, g.OW).Clear(); continue; }
                         T* row = src + (long)ih * g.W + dw;
                         for (int ow = 0; ow < ow0; ow++) dst[ow] = T.Zero;
-                        if (g.SW == 1) new ReadOnlySpan<T>(row + ow0, ow1 - ow0).CopyTo(new Span<T>(dst + ow0, ow1 - ow0));
+                        if (g.SW == 1) CopyRow(row + ow0, dst + ow0, ow1 - ow0);
                         else for (int ow = ow0; ow < ow1; ow++) dst[ow] = row[ow * g.SW];
                         for (int ow = ow1; ow < g.OW; ow++) dst[ow] = T.Zero;
                     }
@@ -77,14 +78,48 @@ public static unsafe class Im2Col
                         int ih = oh * g.SH - g.PT + i * g.DH;
                         if ((uint)ih >= (uint)g.H) continue;
                         T* row = dst + (long)ih * g.W + dw;
-                        if (g.SW == 1)
-                        {
-                            var target = new Span<T>(row + ow0, ow1 - ow0);
-                            System.Numerics.Tensors.TensorPrimitives.Add(target, new ReadOnlySpan<T>(src + ow0, ow1 - ow0), target);
-                        }
+                        if (g.SW == 1) AddRow(src + ow0, row + ow0, ow1 - ow0);
                         else for (int ow = ow0; ow < ow1; ow++) row[ow * g.SW] += src[ow];
                     }
                 }
+    }
+
+    // Rows of a small image are a few dozen elements: a call to Memmove or TensorPrimitives per row cost more
+    // than the copy (measured: Memmove was 8 % of a ResNet-20 step). These inline loops have no call overhead.
+
+    /// <summary>dst[0:n] = src[0:n]; the last vector may overlap the previous one (copying twice is harmless).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void CopyRow<T>(T* src, T* dst, int n) where T : unmanaged
+    {
+        int w = Vector512<T>.Count;
+        if (Vector512.IsHardwareAccelerated && n >= w)
+        {
+            int i = 0;
+            for (; i + w <= n; i += w) Vector512.Store(Vector512.Load(src + i), dst + i);
+            if (i < n) Vector512.Store(Vector512.Load(src + n - w), dst + n - w);
+            return;
+        }
+        int h = Vector256<T>.Count;
+        if (Vector256.IsHardwareAccelerated && n >= h)
+        {
+            int i = 0;
+            for (; i + h <= n; i += h) Vector256.Store(Vector256.Load(src + i), dst + i);
+            if (i < n) Vector256.Store(Vector256.Load(src + n - h), dst + n - h);
+            return;
+        }
+        for (int i = 0; i < n; i++) dst[i] = src[i];
+    }
+
+    /// <summary>dst[0:n] += src[0:n].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void AddRow<T>(T* src, T* dst, int n) where T : unmanaged, INumberBase<T>
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (int w = Vector512<T>.Count; i + w <= n; i += w) Vector512.Store(Vector512.Load(dst + i) + Vector512.Load(src + i), dst + i);
+        if (Vector256.IsHardwareAccelerated)
+            for (int h = Vector256<T>.Count; i + h <= n; i += h) Vector256.Store(Vector256.Load(dst + i) + Vector256.Load(src + i), dst + i);
+        for (; i < n; i++) dst[i] += src[i];
     }
 
     /// <summary>The output columns [ow0, ow1) whose input column ow·stride + shift lies inside 0…w−1.</summary>

@@ -60,6 +60,13 @@ public class ConvOpTests
     [InlineData(3, 1, 6, 28, 28, 5, 5, 1, 1, 2, 2, 1, 1, 1)]
     [InlineData(2, 8, 8, 7, 9, 3, 3, 1, 2, 2, 2, 2, 3, 8)]
     [InlineData(9, 32, 64, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1)]
+    // Shapes the direct float32 kernel takes (stride 1, rows a multiple of 16): a ResNet stage-1 layer; 10 and 9
+    // output channels (a partial block of 8) with an odd number of 16-wide segments; no padding (no padded copy)
+    // with groups; a 5×5 kernel.
+    [InlineData(3, 16, 16, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1)]
+    [InlineData(2, 5, 10, 3, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)]
+    [InlineData(2, 4, 6, 6, 18, 3, 3, 1, 1, 0, 0, 1, 1, 2)]
+    [InlineData(2, 3, 9, 7, 16, 5, 5, 1, 1, 2, 2, 1, 1, 1)]
     public void MatchesDirectLoop(int n, int c, int o, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups)
     {
         var g = new Generator((ulong)(n * 1000 + c * 100 + o + h));
@@ -82,22 +89,24 @@ public class ConvOpTests
     public void InputGradientAsFullConvolutionMatchesCol2Im()
     {
         // the switchable alternative backward (dX = conv(dY, flipped Wᵀ)) against the default im2col path
-        Neurite.Kernels.Conv2dKernel.InputGradViaConvolution = true;
+        Neurite.Kernels.Conv2dKernel.ForceInputGradViaConvolution = true;
         try
         {
             Grad(t => Conv(t, padding: 1, groups: 2), Input([2, 4, 5, 4], 1), Input([4, 2, 3, 3], 2));
             Grad(t => Tensor.Conv2d(t[0], t[1], null, (1, 1), (0, 1, 2, 1), (2, 1)), Input([1, 2, 6, 5], 1), Input([3, 2, 2, 3], 2));
         }
-        finally { Neurite.Kernels.Conv2dKernel.InputGradViaConvolution = false; }
+        finally { Neurite.Kernels.Conv2dKernel.ForceInputGradViaConvolution = false; }
     }
 
-    [Fact]
-    public void ThreadedBatchSplitMatchesOneThread()
+    [Theory]
+    [InlineData(20)] // im2col + GEMM
+    [InlineData(32)] // the direct kernel
+    public void ThreadedBatchSplitMatchesOneThread(int width)
     {
         var g = new Generator(7);
-        var x = Tensor.Uniform([6, 8, 20, 20], -1, 1, g);
+        var x = Tensor.Uniform([6, 8, 20, width], -1, 1, g);
         var w = Tensor.Uniform([16, 8, 3, 3], -1, 1, g);
-        var gy = Tensor.Uniform([6, 16, 20, 20], -1, 1, g);
+        var gy = Tensor.Uniform([6, 16, 20, width], -1, 1, g);
         (float[] y, float[] dx, float[] dw) Run(int threads)
         {
             int saved = Neurite.Kernels.Threads.Count;
@@ -128,5 +137,34 @@ public class ConvOpTests
         Assert.Contains("larger than the padded input 4×4", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.Conv2d(Tensor.Zeros(2, 3, 8, 8), Tensor.Zeros(4, 3, 3, 3), stride: 0));
         Assert.Throws<ShapeException>(() => Tensor.Conv2d(Tensor.Zeros(2, 3, 8, 8), Tensor.Zeros(4, 3, 3, 3), Tensor.Zeros(3)));
+    }
+
+    [Fact]
+    public void DirectKernelMatchesIm2ColWithAsymmetricPaddingAndBias()
+    {
+        // padding (top 0, bottom 1, left 2, right 1) on a 15-wide input gives 16-wide output rows: the direct kernel
+        // applies, and must agree with im2col + GEMM in the output and in both gradients
+        var g = new Generator(11);
+        var x = Tensor.Uniform([2, 6, 9, 15], -1, 1, g);
+        var w = Tensor.Uniform([12, 3, 3, 3], -1, 1, g);
+        var b = Tensor.Uniform([12], -1, 1, g);
+        (float[] y, float[] dx, float[] dw) Run(bool direct)
+        {
+            Neurite.Kernels.DirectConv.Enabled = direct;
+            try
+            {
+                var xi = x.Clone().Detach().RequireGrad(); var wi = w.Clone().Detach().RequireGrad();
+                var y = Tensor.Conv2d(xi, wi, b, (1, 1), (0, 1, 2, 1), (1, 1), groups: 2);
+                Assert.Equal([2, 12, 8, 16], y.Shape.ToArray());
+                y.Square().Sum().Backward();
+                return (y.ToFloatArray(), xi.Grad!.ToFloatArray(), wi.Grad!.ToFloatArray());
+            }
+            finally { Neurite.Kernels.DirectConv.Enabled = true; }
+        }
+        var im2col = Run(false);
+        var direct = Run(true);
+        Near.Close(Array.ConvertAll(im2col.y, v => (double)v), Tensor.FromArray(direct.y), 1e-5);
+        Near.Close(Array.ConvertAll(im2col.dx, v => (double)v), Tensor.FromArray(direct.dx), 1e-4);
+        Near.Close(Array.ConvertAll(im2col.dw, v => (double)v), Tensor.FromArray(direct.dw), 1e-3);
     }
 }
