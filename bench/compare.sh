@@ -56,13 +56,13 @@ torch_run() { # torch_threads blas_threads script args...: one PyTorch process i
 }
 torch_all() { for t in 1 2; do for b in 1 2; do torch_run "$t" "$b" "$@"; done; done; }
 
-max_rss() { # label command...: max RSS (MB) of a process, from /usr/bin/time -v, as a JSON line
-  local label=$1; shift
+max_rss() { # workload label command...: max RSS (MB) of a process, from /usr/bin/time -v, as a JSON line
+  local workload=$1 label=$2; shift 2
   local f; f=$(mktemp)
   /usr/bin/time -v -o "$f" "$@" >/dev/null 2>&1 || echo "compare.sh: '$*' failed" >&2
   local kb; kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$f"); rm -f "$f"
   [ -n "$kb" ] || return 0
-  echo "{\"workload\":\"mlp_memory\",\"impl\":\"$label\",\"threads\":1,\"max_rss_mb\":$((kb / 1024))}" >>"$OUT"
+  echo "{\"workload\":\"${workload}_memory\",\"impl\":\"$label\",\"threads\":1,\"max_rss_mb\":$((kb / 1024))}" >>"$OUT"
 }
 
 neurite() { # workload: Neurite at 1 and 2 threads
@@ -71,7 +71,10 @@ neurite() { # workload: Neurite at 1 and 2 threads
     gemm) "$BENCH" gemm --threads 1,2 2>/dev/null >>"$OUT" ;;
     mlp)
       "$BENCH" mlp --threads 1,2 2>/dev/null >>"$OUT"
-      max_rss neurite "$BENCH" mlp --threads 1 --train-only ;;
+      max_rss mlp neurite "$BENCH" mlp --threads 1 --train-only ;;
+    lenet)
+      "$BENCH" lenet --threads 1,2 2>/dev/null >>"$OUT"
+      max_rss lenet neurite "$BENCH" lenet --threads 1 --train-only ;;
     *) "$BENCH" "$1" --threads 1,2 2>/dev/null >>"$OUT" ;;
   esac
 }
@@ -79,8 +82,10 @@ pytorch() { # workload: PyTorch in all four settings
   case $1 in
     mlp)
       torch_all mlp.py
-      max_rss pytorch env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1 $PY bench/pytorch/mlp.py --threads 1 --train-only ;;
-    lenet) torch_all lenet.py ;;
+      max_rss mlp pytorch env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1 $PY bench/pytorch/mlp.py --threads 1 --train-only ;;
+    lenet)
+      torch_all lenet.py
+      max_rss lenet pytorch env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1 $PY bench/pytorch/lenet.py --threads 1 --train-only ;;
     *) torch_all "$1.py" ;;
   esac
 }

@@ -20,6 +20,7 @@ ap.add_argument("--infer-reps", type=int, default=5)
 ap.add_argument("--warmup", type=int, default=20)
 ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
 ap.add_argument("--profile", action="store_true")
+ap.add_argument("--train-only", action="store_true", help="one epoch and nothing else (for /usr/bin/time -v max RSS)")
 args = ap.parse_args()
 setting = setup(args)
 
@@ -44,6 +45,11 @@ if args.profile:
 
 
 step = train_step(model, opt, loss_fn)
+if args.train_only:
+    for x, y in batches:
+        last = step(x, y)
+    emit({"workload": "lenet", "train_only": True}, setting, final_loss=last, peak_rss_mb=peak_rss_mb())
+    raise SystemExit(0)
 epoch_s, last = time_passes(step, batches, args.warmup, args.reps)
 samples = sum(len(x) for x, _ in batches)
 model.eval()

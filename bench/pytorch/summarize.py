@@ -26,12 +26,12 @@ METRICS = {  # workload -> [(json key, label, higher is better)]
 
 # samples[(workload, variant, key)][impl][setting] -> list over rounds
 samples = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-memory = defaultdict(list)
+memory = defaultdict(lambda: defaultdict(list))  # memory[workload][impl] -> max RSS over rounds
 extras = defaultdict(list)
 for r in rows:
     w = r["workload"]
-    if w == "mlp_memory":
-        memory[r["impl"]].append(r["max_rss_mb"])
+    if w in ("mlp_memory", "lenet_memory"):
+        memory[w.removesuffix("_memory")][r["impl"]].append(r["max_rss_mb"])
         continue
     if w not in METRICS:
         continue
@@ -114,9 +114,9 @@ for l in lines:
 
 if memory or extras:
     print()
-    if memory:
-        m = {k: med(v) for k, v in memory.items()}
-        s = f"mlp training-epoch process, max RSS (/usr/bin/time -v, 1 thread, medians): Neurite {fmt(m.get('neurite'))} MB, PyTorch {fmt(m.get('pytorch'))} MB"
+    for w, by_impl in memory.items():
+        m = {k: med(v) for k, v in by_impl.items()}
+        s = f"{w} training-epoch process, max RSS (/usr/bin/time -v, 1 thread, medians): Neurite {fmt(m.get('neurite'))} MB, PyTorch {fmt(m.get('pytorch'))} MB"
         if m.get("neurite") and m.get("pytorch"):
             s += f", ratio {m['neurite'] / m['pytorch']:.2f}"
         print(("- " if markdown else "") + s)
