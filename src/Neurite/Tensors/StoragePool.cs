@@ -22,8 +22,10 @@ namespace Neurite;
 /// </remarks>
 public static class StoragePool
 {
-    /// <summary>Arrays shorter than this are left to the garbage collector (small ones are cheap to allocate).</summary>
-    public const int MinElements = 16 * 1024;
+    /// <summary>Arrays shorter than this are left to the garbage collector. Default 256 Ki elements (1 MB of float):
+    /// pooling smaller ones helped ResNet-20 a little more but, because pooled arrays survive collections, made the
+    /// GC grow its young generation: the mlp training process peaked at 636–651 MB instead of 580 MB.</summary>
+    public static int MinElements { get; set; } = 256 * 1024;
 
     /// <summary>Most bytes one thread's pool keeps; arrays recycled beyond it are left to the garbage collector.
     /// 0 turns recycling off. Default 1 GiB.</summary>

@@ -5,9 +5,19 @@ namespace Neurite.Tests;
 /// that recycling happens, that it never changes a gradient (pool on vs off, bit for bit, over several steps so
 /// recycled arrays with stale contents are reused), and that nothing the caller can still see is recycled.
 /// </summary>
-[Collection(GlobalStateCollection.Name)] // they change StoragePool.MaxBytes, which is process-wide
-public class StoragePoolTests
+[Collection(GlobalStateCollection.Name)] // they change StoragePool.MaxBytes and MinElements, which are process-wide
+public sealed class StoragePoolTests : IDisposable
 {
+    readonly int savedMinElements = StoragePool.MinElements;
+
+    public StoragePoolTests() => StoragePool.MinElements = 16 * 1024;
+
+    public void Dispose()
+    {
+        StoragePool.MinElements = savedMinElements;
+        StoragePool.Clear();
+    }
+
     // 4×8×32×32 = 32,768 elements: above StoragePool.MinElements, so every activation gradient is poolable.
     static readonly int[] Image = [4, 8, 32, 32];
 
