@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Neurite.Kernels;
 
@@ -31,6 +32,11 @@ public static unsafe partial class Gemm
         public readonly int M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc;
         public readonly float Alpha = alpha, Beta = beta;
         public readonly float* A = a, B = b, C = c;
+
+        /// <summary>Applied to each finished tile of C: + ColumnBias[j] (when not null), then max(·, 0) when Relu.</summary>
+        public float* ColumnBias { get; init; }
+        public bool Relu { get; init; }
+        public bool HasEpilogue => ColumnBias != null || Relu;
     }
 
     /// <summary>Per-thread packing buffers, 64-byte aligned, allocated on a thread's first large SGEMM and kept.</summary>
@@ -175,9 +181,37 @@ public static unsafe partial class Gemm
                                 MicroKernel.Run(kc, ap, bp, cp, p.Ldc, p.Alpha, beta, nr);
                             else
                                 EdgeTile(kc, ap, bp, cp, p.Ldc, mh, nw, nr, p.Alpha, beta, ws.Tile);
+                            // The tile is final after the last k-slice and still in L1: finish it there.
+                            if (p.HasEpilogue && pc + kc == p.K)
+                                Epilogue(cp, p.Ldc, mh, nw, p.ColumnBias == null ? null : p.ColumnBias + jc + jr, p.Relu);
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>c[0:rows, 0:cols] += bias[0:cols] (when not null), then max(·, 0) when relu.</summary>
+    static void Epilogue(float* c, int ldc, int rows, int cols, float* bias, bool relu)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            float* row = c + (long)i * ldc;
+            int j = 0;
+            if (Vector512.IsHardwareAccelerated)
+                for (; j + 16 <= cols; j += 16)
+                {
+                    var v = Vector512.Load(row + j);
+                    if (bias != null) v += Vector512.Load(bias + j);
+                    if (relu) v = Vector512.Max(v, Vector512<float>.Zero);
+                    Vector512.Store(v, row + j);
+                }
+            for (; j < cols; j++)
+            {
+                float v = row[j];
+                if (bias != null) v += bias[j];
+                if (relu) v = v > 0f || float.IsNaN(v) ? v : 0f; // NaN stays NaN, as in ReluOp
+                row[j] = v;
             }
         }
     }

@@ -42,6 +42,25 @@ public static unsafe partial class Gemm
         SgemmDispatch(in p);
     }
 
+    /// <summary>
+    /// C = op(A)·op(B) + bias[j] on every row (bias may be null), then max(C, 0) when <paramref name="relu"/>: the
+    /// output of a Linear layer and its ReLU in one pass, finished tile by tile while each tile is in L1.
+    /// </summary>
+    internal static void SgemmBiasRelu(bool transA, bool transB, int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, float* bias, bool relu)
+    {
+        CheckShape(transA, transB, m, n, k, lda, ldb, ldc);
+        if (m == 0 || n == 0) return;
+        var p = new SgemmArgs(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c, ldc) { ColumnBias = bias, Relu = relu };
+        if (k == 0 || (long)m * n * k <= TinyVolume || TakesFewRows(in p))
+        {
+            // Paths without tiles: the plain product, then one pass over C.
+            Sgemm(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c, ldc);
+            if (p.HasEpilogue) Epilogue(c, ldc, m, n, bias, relu);
+            return;
+        }
+        SgemmDispatch(in p);
+    }
+
     /// <summary>Single-precision GEMM on spans, with lengths and strides checked; see <see cref="Gemm"/>.</summary>
     /// <exception cref="ArgumentException">A size is negative, a stride is too small or a span too short.</exception>
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)

@@ -40,9 +40,21 @@ public sealed class Linear : Module
 
     public override Tensor Forward(Tensor x)
     {
+        CheckInput(x);
+        return Tensor.Linear(x, Weight, Bias);
+    }
+
+    /// <summary>ReLU(Forward(x)) in one op (<see cref="Sequential"/> uses it for a Linear followed by a ReLU).</summary>
+    internal Tensor ForwardRelu(Tensor x)
+    {
+        CheckInput(x);
+        return Tensor.LinearRelu(x, Weight, Bias);
+    }
+
+    void CheckInput(Tensor x)
+    {
         if (x.Rank == 0 || x.Shape[^1] != InFeatures)
             throw new ShapeException($"{Describe()} expects input [*, {InFeatures}], got [{string.Join(", ", x.Shape.ToArray())}]");
-        return Tensor.Linear(x, Weight, Bias);
     }
 
     public override string Describe() => $"Linear({InFeatures} → {OutFeatures}{(Bias is null ? ", bias=False" : "")})";

@@ -26,7 +26,16 @@ public sealed class Sequential : Module
 
     public override Tensor Forward(Tensor x)
     {
-        foreach (var layer in layers) x = layer.Forward(x);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            // A Linear followed by a ReLU runs as one op (same result, one pass and one tensor fewer).
+            if (layers[i] is Linear linear && i + 1 < layers.Count && layers[i + 1] is ReLU)
+            {
+                x = linear.ForwardRelu(x);
+                i++;
+            }
+            else x = layers[i].Forward(x);
+        }
         return x;
     }
 

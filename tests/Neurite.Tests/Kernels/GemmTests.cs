@@ -226,6 +226,46 @@ public class GemmTests
 
     /// <summary>Runs one Sgemm on random operands (strides padded by padA/padB/padC, padding holds NaN)
     /// and checks every element of C, padding included, against the double-precision definition.</summary>
+    [Theory, MemberData(nameof(Transposes))]
+    public unsafe void SgemmBiasRelu_MatchesProductPlusBiasThenRelu(bool transA, bool transB)
+    {
+        // every path: tiny (m·n·k ≤ 256), few rows (m ≤ 4), blocked with edge tiles and two k-slices, and the
+        // threaded split; the epilogue must see each finished tile exactly once (not once per k-slice)
+        (int m, int n, int k)[] cases = [(2, 3, 4), (3, 40, 20), (1, 300, 70), (9, 33, 40), (37, 45, 1030), (1000, 256, 784)];
+        int seed = 300;
+        int saved = Threads.Count;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+                foreach (var (m, n, k) in cases)
+                    foreach (var (withBias, relu) in new[] { (true, true), (true, false), (false, true) })
+                    {
+                        Threads.Count = threads;
+                        int ra = transA ? k : m, ca = transA ? m : k, rb = transB ? n : k, cb = transB ? k : n;
+                        float[] a = Strided(ra, ca, ca, seed++), b = Strided(rb, cb, cb, seed++), bias = Strided(1, n, n, seed++);
+                        var c = new float[m * n];
+                        Array.Fill(c, float.NaN); // overwritten, never read
+                        fixed (float* pa = a, pb = b, pc = c, pbias = bias)
+                            Gemm.SgemmBiasRelu(transA, transB, m, n, k, pa, ca, pb, cb, pc, n, withBias ? pbias : null, relu);
+                        for (int i = 0; i < m; i++)
+                            for (int j = 0; j < n; j++)
+                            {
+                                double sum = withBias ? bias[j] : 0, mag = Math.Abs(sum);
+                                for (int p = 0; p < k; p++)
+                                {
+                                    double x = a[transA ? p * ca + i : i * ca + p], y = b[transB ? j * cb + p : p * cb + j];
+                                    sum += x * y; mag += Math.Abs(x * y);
+                                }
+                                double want = relu ? Math.Max(sum, 0) : sum, tol = 4 * (k + 3) * 6e-8 * mag + 1e-30;
+                                float got = c[i * n + j];
+                                if (!(Math.Abs(got - want) <= tol))
+                                    Assert.Fail($"sgemm+bias+relu(transA={transA}, transB={transB}, m={m}, n={n}, k={k}, bias={withBias}, relu={relu}, threads={threads}): C[{i},{j}] = {got}, want {want} ± {tol}");
+                            }
+                    }
+        }
+        finally { Threads.Count = saved; }
+    }
+
     static void CheckSingle(bool transA, bool transB, int m, int n, int k, float alpha, float beta, int padA, int padB, int padC, int seed)
     {
         int ra = transA ? k : m, ca = transA ? m : k, rb = transB ? n : k, cb = transB ? k : n;
