@@ -52,6 +52,11 @@ public static unsafe class Conv2dKernel
             InputGradByConvolution(w, dy, dx, n, outChannels, groups, in g, back);
             dx = null;
         }
+        if (dw != null && typeof(T) == typeof(float) && DirectConv.AppliesToWeightGrad(in g, outChannels, groups))
+        {
+            DirectConv.WeightGrad((float*)x, (float*)dy, (float*)dw, n, outChannels, groups, in g);
+            dw = null;
+        }
         if (dx == null && dw == null) return;
         var job = new Job<T>(x, w, null, dy, dx, dw, n, outChannels, groups, g, Mode.Backward);
         Run(ref job);

@@ -67,6 +67,9 @@ public class ConvOpTests
     [InlineData(2, 5, 10, 3, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)]
     [InlineData(2, 4, 6, 6, 18, 3, 3, 1, 1, 0, 0, 1, 1, 2)]
     [InlineData(2, 3, 9, 7, 16, 5, 5, 1, 1, 2, 2, 1, 1, 1)]
+    // ... and its weight gradient (output channels per group a multiple of 8): an odd tap count (3·3·3 = 27), groups
+    [InlineData(2, 3, 16, 5, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)]
+    [InlineData(2, 8, 16, 4, 16, 3, 3, 1, 1, 1, 1, 1, 1, 2)]
     public void MatchesDirectLoop(int n, int c, int o, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups)
     {
         var g = new Generator((ulong)(n * 1000 + c * 100 + o + h));
