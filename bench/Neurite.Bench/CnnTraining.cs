@@ -20,7 +20,8 @@ internal static class CnnTraining
                 "--threads" => o with { Threads = Array.ConvertAll(args[++i].Split(','), s => int.Parse(s, CultureInfo.InvariantCulture)) },
                 "--reps" => o with { Reps = int.Parse(args[++i], CultureInfo.InvariantCulture) },
                 "--steps" => o with { StepsPerRep = int.Parse(args[++i], CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"unknown option '{args[i]}' (--threads 1,2  --reps R  --steps S)"),
+                "--no-inference" => o with { Inference = false }, // training only (for profiling)
+                _ => throw new ArgumentException($"unknown option '{args[i]}' (--threads 1,2  --reps R  --steps S  --no-inference)"),
             };
         return o;
     }
