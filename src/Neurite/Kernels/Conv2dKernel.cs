@@ -47,7 +47,10 @@ public static unsafe class Conv2dKernel
     /// </summary>
     public static void Backward<T>(T* x, T* w, T* dy, T* dx, T* dw, int n, int outChannels, int groups, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (dx != null && InputGradViaConvolution && TransposedGeometry(in g) is { } back && (typeof(T) == typeof(float) && DirectConv.Applies(back with { C = outChannels / groups }) || ForceInputGradViaConvolution))
+        // The transposed convolution has C/groups output channels: below 8 the direct kernel's 8-channel tiles run
+        // mostly empty (LeNet-5's first layer, 1 channel: 0.61 vs 0.29 ms through col2im), so col2im stays.
+        if (dx != null && InputGradViaConvolution && TransposedGeometry(in g) is { } back
+            && (typeof(T) == typeof(float) && g.C >= 8 && DirectConv.Applies(back with { C = outChannels / groups }) || ForceInputGradViaConvolution))
         {
             InputGradByConvolution(w, dy, dx, n, outChannels, groups, in g, back);
             dx = null;

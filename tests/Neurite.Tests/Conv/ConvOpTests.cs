@@ -70,6 +70,11 @@ public class ConvOpTests
     // ... and its weight gradient (output channels per group a multiple of 8): an odd tap count (3·3·3 = 27), groups
     [InlineData(2, 3, 16, 5, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)]
     [InlineData(2, 8, 16, 4, 16, 3, 3, 1, 1, 1, 1, 1, 1, 2)]
+    // rows not a multiple of 16 wide (the extended grid): LeNet-5's second layer (10 wide, no padding), an odd
+    // width with padding, and a partial block of output channels
+    [InlineData(2, 6, 16, 14, 14, 5, 5, 1, 1, 0, 0, 1, 1, 1)]
+    [InlineData(2, 8, 8, 12, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1)]
+    [InlineData(3, 4, 5, 13, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1)]
     public void MatchesDirectLoop(int n, int c, int o, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups)
     {
         var g = new Generator((ulong)(n * 1000 + c * 100 + o + h));
