@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Neurite.Kernels;
 
@@ -91,6 +93,11 @@ public static unsafe class Pool
         void MaxPlane(T* x, T* y, int* argmax)
         {
             var g = Geo;
+            if (typeof(T) == typeof(float) && g is { KH: 2, KW: 2, SH: 2, SW: 2, PT: 0, PL: 0 } && 2 * g.OH <= g.H && 2 * g.OW <= g.W)
+            {
+                MaxPlane2x2((float*)x, (float*)y, argmax, in g);
+                return;
+            }
             for (int oh = 0; oh < g.OH; oh++)
             {
                 int h0 = oh * g.SH - g.PT, h1 = Math.Min(h0 + g.KH, g.H);
@@ -111,6 +118,61 @@ public static unsafe class Pool
                     argmax[oh * g.OW + ow] = at;
                 }
             }
+        }
+
+        /// <summary>
+        /// 2×2 windows with stride 2 and no padding (LeNet's and VGG's pooling), float32: every window lies inside
+        /// the plane, so there are no bounds to clip. Eight windows at a time: one 16-float load per input row,
+        /// even and odd columns separated with a permute, the four candidates compared in window order (a later
+        /// one wins only if greater, or NaN over a number, as in the general loop). The general loop ran LeNet-5's
+        /// pooling at ~9 ns per output (21 % of a training step).
+        /// </summary>
+        static void MaxPlane2x2(float* x, float* y, int* argmax, in ConvGeometry g)
+        {
+            int w = g.W, ow8 = Avx512F.IsSupported ? Math.Min(g.OW, w / 2) / 8 * 8 : 0; // windows done 8 at a time (16 floats read per row)
+            var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 0, 0, 0, 0, 0, 0, 0);
+            var odd = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 0, 0, 0, 0, 0, 0, 0, 0);
+            var twos = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                float* r0 = x + 2 * oh * w, r1 = r0 + w;
+                float* yr = y + oh * g.OW;
+                int* ar = argmax + oh * g.OW;
+                int ow = 0;
+                for (; ow < ow8; ow += 8)
+                {
+                    int c = 2 * ow;
+                    var top = Vector512.Load(r0 + c);
+                    var bottom = Vector512.Load(r1 + c);
+                    var at = Vector256.Create(2 * oh * w + c) + twos;
+                    var best = Avx512F.PermuteVar16x32(top, even).GetLower();
+                    var bestAt = at;
+                    Take(ref best, ref bestAt, Avx512F.PermuteVar16x32(top, odd).GetLower(), at + Vector256.Create(1));
+                    Take(ref best, ref bestAt, Avx512F.PermuteVar16x32(bottom, even).GetLower(), at + Vector256.Create(w));
+                    Take(ref best, ref bestAt, Avx512F.PermuteVar16x32(bottom, odd).GetLower(), at + Vector256.Create(w + 1));
+                    best.Store(yr + ow);
+                    bestAt.Store(ar + ow);
+                }
+                for (; ow < g.OW; ow++)
+                {
+                    int c = 2 * ow, at = 2 * oh * w + c;
+                    float best = r0[c];
+                    float v = r0[c + 1]; if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; at = 2 * oh * w + c + 1; }
+                    v = r1[c]; if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; at = (2 * oh + 1) * w + c; }
+                    v = r1[c + 1]; if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; at = (2 * oh + 1) * w + c + 1; }
+                    yr[ow] = best;
+                    ar[ow] = at;
+                }
+            }
+        }
+
+        /// <summary>Where v is greater than best, or NaN while best is not, take v and its index.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Take(ref Vector256<float> best, ref Vector256<int> bestAt, Vector256<float> v, Vector256<int> at)
+        {
+            var take = Vector256.GreaterThan(v, best) | (Vector256.IsNaN(v) & ~Vector256.IsNaN(best));
+            best = Vector256.ConditionalSelect(take, v, best);
+            bestAt = Vector256.ConditionalSelect(take.AsInt32(), at, bestAt);
         }
 
         /// <summary>Forward: out = Σ window of x / KH·KW. Backward (<paramref name="adjoint"/>): x[window] += out / KH·KW.</summary>

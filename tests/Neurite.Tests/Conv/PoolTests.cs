@@ -72,4 +72,39 @@ public class PoolTests
         var x = Tensor.FromArray(new float[] { 1, float.NaN, 3, 4 }, 1, 1, 2, 2);
         Assert.True(float.IsNaN(x.MaxPool2d(2).ToFloatArray()[0]));
     }
+
+    [Theory]
+    [InlineData(2, 3, 28, 28)]  // LeNet's first pooling: 8 windows at a time, then the rest one by one
+    [InlineData(1, 2, 10, 10)]
+    [InlineData(1, 1, 5, 33)]   // odd sizes: the last row and column are outside every window
+    [InlineData(2, 1, 4, 40)]
+    public void Float32TwoByTwoMatchesTheDefinitionWithTiesAndNaN(int n, int c, int h, int w)
+    {
+        // values from a small set, so windows have ties (the first one in row-major order wins), and some NaN
+        var g = new Generator((ulong)(h * 100 + w));
+        var values = Tensor.RandInt(0, 5, [n * c * h * w], g).ToDoubleArray();
+        var data = Array.ConvertAll(values, v => v == 4 ? float.NaN : (float)v);
+        var x = Tensor.FromArray(data, n, c, h, w).RequireGrad();
+        var y = x.MaxPool2d(2);
+        y.Sum().Backward();
+        int oh = h / 2, ow = w / 2;
+        var expectY = new float[n * c * oh * ow];
+        var expectDx = new float[n * c * h * w];
+        for (int p = 0; p < n * c; p++)
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++)
+                {
+                    int at = -1;
+                    float best = float.NegativeInfinity;
+                    foreach (var (di, dj) in new[] { (0, 0), (0, 1), (1, 0), (1, 1) })
+                    {
+                        int k = p * h * w + (2 * i + di) * w + 2 * j + dj;
+                        if (at < 0 || data[k] > best || float.IsNaN(data[k]) && !float.IsNaN(best)) { best = data[k]; at = k; }
+                    }
+                    expectY[(p * oh + i) * ow + j] = best;
+                    expectDx[at] += 1;
+                }
+        Assert.Equal(expectY, y.ToFloatArray());   // xunit compares NaN equal to NaN
+        Assert.Equal(expectDx, x.Grad!.ToFloatArray());
+    }
 }
