@@ -14,7 +14,8 @@ switch (workload)
     case "lenet": return LenetBench.Run(rest);
     case "resnet": return ResnetBench.Run(rest);
     case "conv": return ConvBench.Run(rest);
+    case "pool": return PoolBench.Run(rest);
     default:
-        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, mlp, lenet, resnet, conv");
+        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, mlp, lenet, resnet, conv, pool");
         return 2;
 }

@@ -129,6 +129,11 @@ public static unsafe class Pool
         /// </summary>
         static void MaxPlane2x2(float* x, float* y, int* argmax, in ConvGeometry g)
         {
+            if (g.OW % 8 != 0 && Avx2.IsSupported)
+            {
+                MaxPlane2x2Gathered(x, y, argmax, in g);
+                return;
+            }
             int w = g.W, ow8 = Avx512F.IsSupported ? Math.Min(g.OW, w / 2) / 8 * 8 : 0; // windows done 8 at a time (16 floats read per row)
             var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 0, 0, 0, 0, 0, 0, 0);
             var odd = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -163,6 +168,46 @@ public static unsafe class Pool
                     yr[ow] = best;
                     ar[ow] = at;
                 }
+            }
+        }
+
+        /// <summary>
+        /// <see cref="MaxPlane2x2"/> for rows that are not a multiple of 8 windows wide (LeNet's 14- and 5-wide outputs):
+        /// the plane's windows are taken 8 at a time in flat order with gathers, so short rows do not fall back to
+        /// the scalar loop, whose unpredictable branches cost ~4 ns a window.
+        /// </summary>
+        static void MaxPlane2x2Gathered(float* x, float* y, int* argmax, in ConvGeometry g)
+        {
+            int w = g.W, count = g.OH * g.OW, q = 0, oh = 0, ow = 0; // (oh, ow) of window q
+            Span<int> first = stackalloc int[8];
+            for (; q + 8 <= count; q += 8)
+            {
+                for (int l = 0; l < 8; l++)
+                {
+                    first[l] = 2 * oh * w + 2 * ow;
+                    if (++ow == g.OW) { ow = 0; oh++; }
+                }
+                var at = Vector256.Create<int>(first);
+                var best = Avx2.GatherVector256(x, at, 4);
+                var bestAt = at;
+                var next = at + Vector256.Create(1);
+                Take(ref best, ref bestAt, Avx2.GatherVector256(x, next, 4), next);
+                next = at + Vector256.Create(w);
+                Take(ref best, ref bestAt, Avx2.GatherVector256(x, next, 4), next);
+                next = at + Vector256.Create(w + 1);
+                Take(ref best, ref bestAt, Avx2.GatherVector256(x, next, 4), next);
+                best.Store(y + q);
+                bestAt.Store(argmax + q);
+            }
+            for (; q < count; q++)
+            {
+                int at = 2 * oh * w + 2 * ow;
+                float best = x[at];
+                foreach (int k in (ReadOnlySpan<int>)[at + 1, at + w, at + w + 1])
+                    if (x[k] > best || float.IsNaN(x[k]) && !float.IsNaN(best)) { best = x[k]; at = k; }
+                y[q] = best;
+                argmax[q] = at;
+                if (++ow == g.OW) { ow = 0; oh++; }
             }
         }
 
