@@ -47,11 +47,7 @@ internal static class MlpBench
         }
 
         var (train, test) = FashionMnist.Load(folder);
-        // One seeded shuffle, cut into 469 batches (the last of 96), built before timing.
-        var order = new DataLoader(train, Batch, shuffle: true, seed: 0, prefetch: 0).Order(0);
-        var batches = new List<(Tensor x, Tensor y)>();
-        for (int s = 0; s < order.Length; s += Batch)
-            batches.Add(train.GetBatch(order.AsSpan(s, Math.Min(Batch, order.Length - s))));
+        var batches = EpochBatches.Of(train, Batch); // 469 batches (the last of 96), built before timing
         var testBatches = new List<(Tensor x, Tensor y)>();
         for (int s = 0; s < test.Count; s += InferBatch)
             testBatches.Add((test.Features.Narrow(0, s, InferBatch).Contiguous(), test.Labels.Narrow(0, s, InferBatch).Contiguous()));

@@ -4,7 +4,8 @@ SGD momentum 0.9, lr 0.01, batch 64. Training images/s over --train-steps steps 
 inference images/s over the 10,000 test images (batch 1000, no grad).
 
     OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/pytorch/lenet.py --threads 2
-    ... --profile   also print which convolution kernels ran (oneDNN/mkldnn or not)
+    ... --profile      also print which convolution kernels ran (oneDNN/mkldnn or not)
+    ... --train-only   one epoch (938 steps) and nothing else: no warm-up, timing or inference (for /usr/bin/time -v max RSS)
 """
 
 import torch
