@@ -30,15 +30,21 @@ public static unsafe class Conv2dKernel
     const long ParallelWork = 1 << 20;
 
     /// <summary>y[N, O, OH, OW] = conv(x[N, C, H, W], w[O, C/G, KH, KW]) + bias[O] (bias may be null).</summary>
-    public static void Forward<T>(T* x, T* w, T* bias, T* y, int n, int outChannels, int groups, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <remarks>With <paramref name="relu"/>, y = max(y, 0) after the bias (NaN stays NaN).</remarks>
+    public static void Forward<T>(T* x, T* w, T* bias, T* y, int n, int outChannels, int groups, in ConvGeometry g, bool relu = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float) && DirectConv.Applies(in g))
         {
-            DirectConv.Forward((float*)x, (float*)w, (float*)bias, (float*)y, n, outChannels, groups, in g);
+            DirectConv.Forward((float*)x, (float*)w, (float*)bias, (float*)y, n, outChannels, groups, in g, relu);
             return;
         }
         var job = new Job<T>(x, w, bias, y, null, null, n, outChannels, groups, g, Mode.Forward);
         Run(ref job);
+        if (relu)
+        {
+            var all = new Span<T>(y, checked((int)((long)n * outChannels * g.ColCols)));
+            new Kernels.Operators.ReluOp().Invoke<T>(all, all);
+        }
     }
 
     /// <summary>

@@ -74,7 +74,7 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>y[N, O, OH, OW] = conv(x[N, G·C, H, W], w[O, C, KH, KW]) + bias (may be null); requires <see cref="Applies"/>.</summary>
-    public static void Forward(float* x, float* w, float* bias, float* y, int n, int outChannels, int groups, in ConvGeometry g)
+    public static void Forward(float* x, float* w, float* bias, float* y, int n, int outChannels, int groups, in ConvGeometry g, bool relu = false)
     {
         int og = outChannels / groups, k = g.ColRows, blocks = (og + Rows - 1) / Rows;
         long packedWeights = (long)groups * blocks * k * Rows;
@@ -89,7 +89,7 @@ internal static unsafe class DirectConv
             for (int c = 0, t = 0; c < g.C; c++)
                 for (int i = 0; i < g.KH; i++)
                     for (int j = 0; j < g.KW; j++, t++) offsets[t] = (c * ph + i) * pw + j;
-            var job = new Job(x, wp, offsets, offsets + k, bias, y, n, outChannels, groups, blocks, g);
+            var job = new Job(x, wp, offsets, offsets + k, bias, y, n, outChannels, groups, blocks, g) { Relu = relu };
             long work = (long)n * outChannels * k * g.ColCols;
             int parts = work >= 1 << 20 ? Math.Min(Threads.Count, n) : 1;
             if (parts == 1) job.Images(0, n);
@@ -309,6 +309,7 @@ internal static unsafe class DirectConv
         readonly ConvGeometry Geo = geo;
         public readonly int N = n;
         public int Parts { get; init; } = 1;
+        public bool Relu { get; init; }
 
         public void Images(int n0, int n1)
         {
@@ -338,8 +339,8 @@ internal static unsafe class DirectConv
                         {
                             int in0 = Starts[s];
                             if (s + 1 < segments)
-                                Tile2(src, Offsets, k, wk, in0, Starts[s + 1], yb + s * Width, yb + (s + 1) * Width, stride, rows, bias);
-                            else Tile1(src, Offsets, k, wk, in0, yb + s * Width, stride, rows, bias);
+                                Tile2(src, Offsets, k, wk, in0, Starts[s + 1], yb + s * Width, yb + (s + 1) * Width, stride, rows, bias, Relu);
+                            else Tile1(src, Offsets, k, wk, in0, yb + s * Width, stride, rows, bias, Relu);
                         }
                     }
                     if (plan.Extended) FromGrid(grid, Y + ((long)i * O + gr * og) * p, og, in g, in plan);
@@ -366,7 +367,7 @@ internal static unsafe class DirectConv
 
     /// <summary>8 output channels (rows valid) × two 16-wide segments, over all k taps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Tile2(float* x, int* offsets, int k, float* wk, int in0, int in1, float* y0, float* y1, int p, int rows, float* bias)
+    static void Tile2(float* x, int* offsets, int k, float* wk, int in0, int in1, float* y0, float* y1, int p, int rows, float* bias, bool relu)
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
@@ -385,19 +386,19 @@ internal static unsafe class DirectConv
             w = Vector512.Create(wk[6]); a6 = Avx512F.FusedMultiplyAdd(w, u, a6); b6 = Avx512F.FusedMultiplyAdd(w, v, b6);
             w = Vector512.Create(wk[7]); a7 = Avx512F.FusedMultiplyAdd(w, u, a7); b7 = Avx512F.FusedMultiplyAdd(w, v, b7);
         }
-        Store(y0, y1, 0, p, rows, bias, a0, b0);
-        Store(y0, y1, 1, p, rows, bias, a1, b1);
-        Store(y0, y1, 2, p, rows, bias, a2, b2);
-        Store(y0, y1, 3, p, rows, bias, a3, b3);
-        Store(y0, y1, 4, p, rows, bias, a4, b4);
-        Store(y0, y1, 5, p, rows, bias, a5, b5);
-        Store(y0, y1, 6, p, rows, bias, a6, b6);
-        Store(y0, y1, 7, p, rows, bias, a7, b7);
+        Store(y0, y1, 0, p, rows, bias, relu, a0, b0);
+        Store(y0, y1, 1, p, rows, bias, relu, a1, b1);
+        Store(y0, y1, 2, p, rows, bias, relu, a2, b2);
+        Store(y0, y1, 3, p, rows, bias, relu, a3, b3);
+        Store(y0, y1, 4, p, rows, bias, relu, a4, b4);
+        Store(y0, y1, 5, p, rows, bias, relu, a5, b5);
+        Store(y0, y1, 6, p, rows, bias, relu, a6, b6);
+        Store(y0, y1, 7, p, rows, bias, relu, a7, b7);
     }
 
     /// <summary>8 output channels × one 16-wide segment (the last one when the count is odd).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Tile1(float* x, int* offsets, int k, float* wk, int in0, float* y0, int p, int rows, float* bias)
+    static void Tile1(float* x, int* offsets, int k, float* wk, int in0, float* y0, int p, int rows, float* bias, bool relu)
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         float* x0 = x + in0;
@@ -413,18 +414,18 @@ internal static unsafe class DirectConv
             a6 = Avx512F.FusedMultiplyAdd(Vector512.Create(wk[6]), u, a6);
             a7 = Avx512F.FusedMultiplyAdd(Vector512.Create(wk[7]), u, a7);
         }
-        Store(y0, null, 0, p, rows, bias, a0, default);
-        Store(y0, null, 1, p, rows, bias, a1, default);
-        Store(y0, null, 2, p, rows, bias, a2, default);
-        Store(y0, null, 3, p, rows, bias, a3, default);
-        Store(y0, null, 4, p, rows, bias, a4, default);
-        Store(y0, null, 5, p, rows, bias, a5, default);
-        Store(y0, null, 6, p, rows, bias, a6, default);
-        Store(y0, null, 7, p, rows, bias, a7, default);
+        Store(y0, null, 0, p, rows, bias, relu, a0, default);
+        Store(y0, null, 1, p, rows, bias, relu, a1, default);
+        Store(y0, null, 2, p, rows, bias, relu, a2, default);
+        Store(y0, null, 3, p, rows, bias, relu, a3, default);
+        Store(y0, null, 4, p, rows, bias, relu, a4, default);
+        Store(y0, null, 5, p, rows, bias, relu, a5, default);
+        Store(y0, null, 6, p, rows, bias, relu, a6, default);
+        Store(y0, null, 7, p, rows, bias, relu, a7, default);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store(float* y0, float* y1, int r, int p, int rows, float* bias, Vector512<float> u, Vector512<float> v)
+    static void Store(float* y0, float* y1, int r, int p, int rows, float* bias, bool relu, Vector512<float> u, Vector512<float> v)
     {
         if (r >= rows) return;
         if (bias != null)
@@ -432,6 +433,12 @@ internal static unsafe class DirectConv
             var b = Vector512.Create(bias[r]);
             u += b;
             v += b;
+        }
+        if (relu)
+        {
+            // max(·, 0) keeping NaN, as ReluOp does
+            u = Vector512.ConditionalSelect(Vector512.GreaterThan(u, Vector512<float>.Zero) | Vector512.IsNaN(u), u, Vector512<float>.Zero);
+            v = Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero) | Vector512.IsNaN(v), v, Vector512<float>.Zero);
         }
         Vector512.Store(u, y0 + (long)r * p);
         if (y1 != null) Vector512.Store(v, y1 + (long)r * p);

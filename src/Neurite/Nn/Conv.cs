@@ -61,7 +61,13 @@ public sealed class Conv2d : Module
         }
     }
 
-    public override Tensor Forward(Tensor x)
+    public override Tensor Forward(Tensor x) => Tensor.Conv2d(x, Weight, Bias, Stride, PaddingFor(x), Dilation, Groups);
+
+    /// <summary>ReLU(Forward(x)) in one op (<see cref="Sequential"/> uses it for a Conv2d followed by a ReLU).</summary>
+    internal Tensor ForwardRelu(Tensor x) => Tensor.Conv2dRelu(x, Weight, Bias, Stride, PaddingFor(x), Dilation, Groups);
+
+    /// <summary>The padding on each side for this input, after checking that the input fits.</summary>
+    (int, int, int, int) PaddingFor(Tensor x)
     {
         if (x.Rank != 4 || x.Shape[1] != InChannels)
             throw new ShapeException($"{Name} expects [N, {InChannels}, H, W]{ConvChecks.MinSize(this)}, got {ConvChecks.Format(x)}");
@@ -70,7 +76,7 @@ public sealed class Conv2d : Module
         int spanH = Dilation.H * (KernelSize.H - 1) + 1, spanW = Dilation.W * (KernelSize.W - 1) + 1;
         if (x.Shape[2] + top + bottom < spanH || x.Shape[3] + left + right < spanW)
             throw new ShapeException($"{Name} expects [N, {InChannels}, H, W]{ConvChecks.MinSize(this)}, got {ConvChecks.Format(x)}");
-        return Tensor.Conv2d(x, Weight, Bias, Stride, (top, bottom, left, right), Dilation, Groups);
+        return (top, bottom, left, right);
     }
 
     /// <summary>The short name used in error messages, e.g. <c>Conv2d(3 → 16, k=5)</c>.</summary>

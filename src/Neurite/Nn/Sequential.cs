@@ -28,12 +28,10 @@ public sealed class Sequential : Module
     {
         for (int i = 0; i < layers.Count; i++)
         {
-            // A Linear followed by a ReLU runs as one op (same result, one pass and one tensor fewer).
-            if (layers[i] is Linear linear && i + 1 < layers.Count && layers[i + 1] is ReLU)
-            {
-                x = linear.ForwardRelu(x);
-                i++;
-            }
+            // A Linear or Conv2d followed by a ReLU runs as one op (same result, one pass and one tensor fewer).
+            bool reluNext = i + 1 < layers.Count && layers[i + 1] is ReLU;
+            if (reluNext && layers[i] is Linear linear) { x = linear.ForwardRelu(x); i++; }
+            else if (reluNext && layers[i] is Conv2d conv) { x = conv.ForwardRelu(x); i++; }
             else x = layers[i].Forward(x);
         }
         return x;

@@ -26,37 +26,62 @@ public sealed partial class Tensor
     /// 2-D convolution with separate padding on each side (top, bottom, left, right), as TensorFlow's 'same'
     /// padding needs when the total padding is odd: OH = ⌊(H + top + bottom − dH·(kH − 1) − 1)/sH⌋ + 1.
     /// </summary>
-    public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, (int H, int W) stride, (int Top, int Bottom, int Left, int Right) padding, (int H, int W) dilation, int groups = 1)
+    public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, (int H, int W) stride, (int Top, int Bottom, int Left, int Right) padding, (int H, int W) dilation, int groups = 1) =>
+        Conv2d(input, weight, bias, stride, padding, dilation, groups, relu: false);
+
+    /// <summary>
+    /// ReLU(Conv2d(…)) as one op: the direct kernel applies the ReLU to each tile as it stores it (other routes in
+    /// one pass over the output), and no pre-activation tensor is made. <see cref="Nn.Sequential"/> uses it for a
+    /// <see cref="Nn.Conv2d"/> followed by a <see cref="Nn.ReLU"/>.
+    /// </summary>
+    internal static Tensor Conv2dRelu(Tensor input, Tensor weight, Tensor? bias, (int H, int W) stride, (int Top, int Bottom, int Left, int Right) padding, (int H, int W) dilation, int groups) =>
+        Conv2d(input, weight, bias, stride, padding, dilation, groups, relu: true);
+
+    static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, (int H, int W) stride, (int Top, int Bottom, int Left, int Right) padding, (int H, int W) dilation, int groups, bool relu)
     {
         var geo = ConvGeometryOf(input, weight, bias, stride, padding, dilation, groups);
         int n = input.shape[0], o = weight.shape[0];
         var x = input.Contiguous();
         var w = weight.Contiguous();
-        var y = Empty([n, o, geo.OH, geo.OW], input.DType);
+        var y = Uninitialized([n, o, geo.OH, geo.OW], input.DType); // the kernels write every element
         if (y.numel > 0)
         {
-            if (x.DType == DType.Float32) ConvForward<float>(x, w, bias, y, groups, geo);
-            else ConvForward<double>(x, w, bias, y, groups, geo);
+            if (x.DType == DType.Float32) ConvForward<float>(x, w, bias, y, groups, geo, relu);
+            else ConvForward<double>(x, w, bias, y, groups, geo, relu);
         }
         Tensor[] inputs = bias is null ? [x, w] : [x, w, bias];
         if (Autograd.Tracks(inputs))
-            Autograd.Record(y, "conv2d", inputs, static (node, g) =>
-            {
-                // y = W ⋆ x + b → ∂L/∂x = col2im(Wᵀ·G), ∂L/∂W = Σₙ G·col(x)ᵀ, ∂L/∂b = Σ_{n,i,j} G
-                var (x, w) = (node.Inputs![0], node.Inputs[1]);
-                var b = node.Inputs.Length > 2 ? node.Inputs[2] : null;
-                var (geo, groups) = ((ConvGeometry, int))node.State!;
-                var gy = g.Contiguous();
-                var dx = x.RequiresGrad ? Empty(x.shape, x.DType) : null;
-                var dw = w.RequiresGrad ? Empty(w.shape, w.DType) : null;
-                var db = b is { RequiresGrad: true } ? Empty(b.shape, b.DType) : null;
-                if (x.DType == DType.Float32) ConvBackward<float>(x, w, gy, dx, dw, db, groups, geo);
-                else ConvBackward<double>(x, w, gy, dx, dw, db, groups, geo);
-                if (dx is not null) Node.Flow(x, dx);
-                if (dw is not null) Node.Flow(w, dw);
-                if (db is not null) Node.Flow(b!, db);
-            }, state: (geo, groups));
+        {
+            // conv2d_relu keeps its output: ReLU's gradient mask is y > 0, which equals pre-activation > 0.
+            var node = Autograd.Record(y, relu ? "conv2d_relu" : "conv2d", inputs, relu
+                ? static (node, g) => ConvBackwardNode(node, Zip(new Vectorized<Kernels.Operators.ReluGradOp>(), node.Saved!, g, "conv2d_relu"))
+                : static (node, g) => ConvBackwardNode(node, g), state: (geo, groups));
+            if (relu) node.Saved = y;
+        }
         return y;
+    }
+
+    // y = W ⋆ x + b → ∂L/∂x = col2im(Wᵀ·G), ∂L/∂W = Σₙ G·col(x)ᵀ, ∂L/∂b = Σ_{n,i,j} G
+    static void ConvBackwardNode(Node node, Tensor g)
+    {
+        var (x, w) = (node.Inputs![0], node.Inputs[1]);
+        var b = node.Inputs.Length > 2 ? node.Inputs[2] : null;
+        var (geo, groups) = ((ConvGeometry, int))node.State!;
+        var gy = g.Contiguous();
+        // The kernels overwrite dx, dw and db entirely when the batch is not empty.
+        bool some = x.shape[0] > 0;
+        Tensor Grad(Tensor t) => some ? Uninitialized(t.shape, t.DType) : Empty(t.shape, t.DType);
+        var dx = x.RequiresGrad ? Grad(x) : null;
+        var dw = w.RequiresGrad ? Grad(w) : null;
+        var db = b is { RequiresGrad: true } ? Grad(b) : null;
+        if (some)
+        {
+            if (x.DType == DType.Float32) ConvBackward<float>(x, w, gy, dx, dw, db, groups, geo);
+            else ConvBackward<double>(x, w, gy, dx, dw, db, groups, geo);
+        }
+        if (dx is not null) Node.Flow(x, dx);
+        if (dw is not null) Node.Flow(w, dw);
+        if (db is not null) Node.Flow(b!, db);
     }
 
     /// <summary>
@@ -102,11 +127,11 @@ public sealed partial class Tensor
         return new ConvGeometry(c / groups, h, w, kh, kw, stride.H, stride.W, pad.Top, pad.Left, dilation.H, dilation.W, oh, ow);
     }
 
-    static unsafe void ConvForward<T>(Tensor x, Tensor w, Tensor? b, Tensor y, int groups, ConvGeometry geo) where T : unmanaged, IFloatingPointIeee754<T>
+    static unsafe void ConvForward<T>(Tensor x, Tensor w, Tensor? b, Tensor y, int groups, ConvGeometry geo, bool relu) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var bias = b?.Contiguous();
         fixed (T* px = x.Span<T>(), pw = w.Span<T>(), py = y.Span<T>(), pb = bias is null ? default : bias.Span<T>())
-            Conv2dKernel.Forward(px, pw, pb, py, x.shape[0], w.shape[0], groups, in geo);
+            Conv2dKernel.Forward(px, pw, pb, py, x.shape[0], w.shape[0], groups, in geo, relu);
     }
 
     static unsafe void ConvBackward<T>(Tensor x, Tensor w, Tensor gy, Tensor? dx, Tensor? dw, Tensor? db, int groups, ConvGeometry geo) where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,3 +1,4 @@
+using Neurite.Nn;
 using static Neurite.Tests.Check;
 
 namespace Neurite.Tests.Conv;
@@ -174,5 +175,45 @@ public class ConvOpTests
         Near.Close(Array.ConvertAll(im2col.y, v => (double)v), Tensor.FromArray(direct.y), 1e-5);
         Near.Close(Array.ConvertAll(im2col.dx, v => (double)v), Tensor.FromArray(direct.dx), 1e-4);
         Near.Close(Array.ConvertAll(im2col.dw, v => (double)v), Tensor.FromArray(direct.dw), 1e-3);
+    }
+
+    [Fact]
+    public void Conv2dReluGradCheck() =>
+        Grad(t => Tensor.Conv2dRelu(t[0], t[1], t[2], (1, 1), (1, 1, 1, 1), (1, 1), 1), Input([2, 3, 5, 4], 1), Input([4, 3, 3, 3], 2), Input([4], 3));
+
+    [Theory]
+    [InlineData(16, 32)] // the direct kernel (ReLU in its store)
+    [InlineData(16, 11)] // the direct kernel on the extended grid
+    [InlineData(3, 9)]   // im2col + GEMM, then a ReLU pass (stride 2 below)
+    public void Conv2dReluMatchesConvThenRelu(int channels, int width)
+    {
+        var g = new Generator(13);
+        var x = Tensor.Uniform([2, channels, 6, width], -1, 1, g).RequireGrad();
+        var w = Tensor.Uniform([8, channels, 3, 3], -1, 1, g).RequireGrad();
+        var b = Tensor.Uniform([8], -1, 1, g).RequireGrad();
+        var stride = channels == 3 ? (2, 2) : (1, 1);
+        var fused = Tensor.Conv2dRelu(x, w, b, stride, (1, 1, 1, 1), (1, 1), 1);
+        fused.Square().Sum().Backward();
+        var grads = new[] { x.Grad!, w.Grad!, b.Grad! }.Select(t => t.ToDoubleArray()).ToArray();
+        x.ZeroGrad(); w.ZeroGrad(); b.ZeroGrad();
+        var plain = Tensor.Conv2d(x, w, b, stride, (1, 1, 1, 1), (1, 1)).Relu();
+        plain.Square().Sum().Backward();
+        Near.Close(plain.ToDoubleArray(), fused, 1e-6);
+        Near.Close(grads[0], x.Grad!, 1e-5);
+        Near.Close(grads[1], w.Grad!, 1e-4);
+        Near.Close(grads[2], b.Grad!, 1e-4);
+        Assert.All(fused.ToFloatArray(), v => Assert.True(v >= 0));
+    }
+
+    [Fact]
+    public void SequentialFusesConvAndReluWithTheSameResult()
+    {
+        var g = new Generator(17);
+        var layers = new Module[] { new Conv2d(1, 6, 5, padding: 2, generator: g), new ReLU(), new MaxPool2d(2), new Conv2d(6, 16, 5, generator: g), new ReLU() };
+        var x = Tensor.Uniform([3, 1, 28, 28], -1, 1, g);
+        var fused = new Sequential(layers).Forward(x);
+        var y = x;
+        foreach (var layer in layers) y = layer.Forward(y);
+        Near.Close(y.ToDoubleArray(), fused, 1e-6);
     }
 }
