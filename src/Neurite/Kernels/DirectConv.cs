@@ -340,7 +340,7 @@ internal static unsafe class DirectConv
                             int in0 = Starts[s];
                             if (s + 1 < segments)
                                 Tile2(src, Offsets, k, wk, in0, Starts[s + 1], yb + s * Width, yb + (s + 1) * Width, stride, rows, bias, Relu);
-                            else Tile1(src, Offsets, k, wk, in0, yb + s * Width, stride, rows, bias, Relu);
+                            else Tile2(src, Offsets, k, wk, in0, in0, yb + s * Width, null, stride, rows, bias, Relu); // an odd last segment: computed twice, stored once
                         }
                     }
                     if (plan.Extended) FromGrid(grid, Y + ((long)i * O + gr * og) * p, og, in g, in plan);
@@ -365,7 +365,7 @@ internal static unsafe class DirectConv
             }
     }
 
-    /// <summary>8 output channels (rows valid) × two 16-wide segments, over all k taps.</summary>
+    /// <summary>8 output channels (rows valid) × two 16-wide segments, over all k taps; y1 null stores only the first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Tile2(float* x, int* offsets, int k, float* wk, int in0, int in1, float* y0, float* y1, int p, int rows, float* bias, bool relu)
     {
@@ -394,34 +394,6 @@ internal static unsafe class DirectConv
         Store(y0, y1, 5, p, rows, bias, relu, a5, b5);
         Store(y0, y1, 6, p, rows, bias, relu, a6, b6);
         Store(y0, y1, 7, p, rows, bias, relu, a7, b7);
-    }
-
-    /// <summary>8 output channels × one 16-wide segment (the last one when the count is odd).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Tile1(float* x, int* offsets, int k, float* wk, int in0, float* y0, int p, int rows, float* bias, bool relu)
-    {
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-        float* x0 = x + in0;
-        for (int t = 0; t < k; t++, wk += Rows)
-        {
-            var u = Vector512.Load(x0 + offsets[t]);
-            a0 = Avx512F.FusedMultiplyAdd(Vector512.Create(wk[0]), u, a0);
-            a1 = Avx512F.FusedMultiplyAdd(Vector512.Create(wk[1]), u, a1);
-            a2 = Avx512F.FusedMultiplyAdd(Vector512.Create(wk[2]), u, a2);
-            a3 = Avx512F.FusedMultiplyAdd(Vector512.Create(wk[3]), u, a3);
-            a4 = Avx512F.FusedMultiplyAdd(Vector512.Create(wk[4]), u, a4);
-            a5 = Avx512F.FusedMultiplyAdd(Vector512.Create(wk[5]), u, a5);
-            a6 = Avx512F.FusedMultiplyAdd(Vector512.Create(wk[6]), u, a6);
-            a7 = Avx512F.FusedMultiplyAdd(Vector512.Create(wk[7]), u, a7);
-        }
-        Store(y0, null, 0, p, rows, bias, relu, a0, default);
-        Store(y0, null, 1, p, rows, bias, relu, a1, default);
-        Store(y0, null, 2, p, rows, bias, relu, a2, default);
-        Store(y0, null, 3, p, rows, bias, relu, a3, default);
-        Store(y0, null, 4, p, rows, bias, relu, a4, default);
-        Store(y0, null, 5, p, rows, bias, relu, a5, default);
-        Store(y0, null, 6, p, rows, bias, relu, a6, default);
-        Store(y0, null, 7, p, rows, bias, relu, a7, default);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
