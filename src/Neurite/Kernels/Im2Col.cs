@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Neurite.Kernels;
 
@@ -54,7 +55,12 @@ public static unsafe class Im2Col
                         T* row = src + (long)ih * g.W + dw;
                         for (int ow = 0; ow < ow0; ow++) dst[ow] = T.Zero;
                         if (g.SW == 1) CopyRow(row + ow0, dst + ow0, ow1 - ow0);
-                        else for (int ow = ow0; ow < ow1; ow++) dst[ow] = row[ow * g.SW];
+                        else
+                        {
+                            int ow = ow0;
+                            if (g.SW == 2 && typeof(T) == typeof(float)) ow = GatherEven((float*)row, (float*)dst, ow0, ow1, g.W - dw);
+                            for (; ow < ow1; ow++) dst[ow] = row[ow * g.SW];
+                        }
                         for (int ow = ow1; ow < g.OW; ow++) dst[ow] = T.Zero;
                     }
                 }
@@ -79,7 +85,12 @@ public static unsafe class Im2Col
                         if ((uint)ih >= (uint)g.H) continue;
                         T* row = dst + (long)ih * g.W + dw;
                         if (g.SW == 1) AddRow(src + ow0, row + ow0, ow1 - ow0);
-                        else for (int ow = ow0; ow < ow1; ow++) row[ow * g.SW] += src[ow];
+                        else
+                        {
+                            int ow = ow0;
+                            if (g.SW == 2 && typeof(T) == typeof(float)) ow = ScatterAddEven((float*)src, (float*)row, ow0, ow1, g.W - dw);
+                            for (; ow < ow1; ow++) row[ow * g.SW] += src[ow];
+                        }
                     }
                 }
     }
@@ -108,6 +119,38 @@ public static unsafe class Im2Col
             return;
         }
         for (int i = 0; i < n; i++) dst[i] = src[i];
+    }
+
+    // Stride 2 (ResNet's downsampling layers): eight outputs per step, one 16-float load or store per row, with
+    // the even elements picked out (or spread back) by a permute. Only where all 16 floats lie inside the row
+    // (limit = elements from row to the row's end); the caller finishes the rest element by element.
+
+    /// <summary>dst[ow] = row[2·ow] for ow from ow0 while 16 floats fit; returns the first ow not done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int GatherEven(float* row, float* dst, int ow0, int ow1, int limit)
+    {
+        if (!Avx512F.IsSupported) return ow0;
+        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 0, 0, 0, 0, 0, 0, 0);
+        int ow = ow0;
+        for (; ow + 8 <= ow1 && 2 * ow + 16 <= limit; ow += 8)
+            Avx512F.PermuteVar16x32(Vector512.Load(row + 2 * ow), even).GetLower().Store(dst + ow);
+        return ow;
+    }
+
+    /// <summary>row[2·ow] += src[ow] for ow from ow0 while 16 floats fit; returns the first ow not done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int ScatterAddEven(float* src, float* row, int ow0, int ow1, int limit)
+    {
+        if (!Avx512F.IsSupported) return ow0;
+        // lanes 8…15 of the widened source are zero: odd positions get + 0
+        var spread = Vector512.Create(0, 8, 1, 8, 2, 8, 3, 8, 4, 8, 5, 8, 6, 8, 7, 8);
+        int ow = ow0;
+        for (; ow + 8 <= ow1 && 2 * ow + 16 <= limit; ow += 8)
+        {
+            var add = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.Load(src + ow), Vector256<float>.Zero), spread);
+            Vector512.Store(Vector512.Load(row + 2 * ow) + add, row + 2 * ow);
+        }
+        return ow;
     }
 
     /// <summary>dst[0:n] += src[0:n].</summary>
