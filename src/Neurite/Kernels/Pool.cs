@@ -158,16 +158,7 @@ public static unsafe class Pool
                     best.Store(yr + ow);
                     bestAt.Store(ar + ow);
                 }
-                for (; ow < g.OW; ow++)
-                {
-                    int c = 2 * ow, at = 2 * oh * w + c;
-                    float best = r0[c];
-                    float v = r0[c + 1]; if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; at = 2 * oh * w + c + 1; }
-                    v = r1[c]; if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; at = (2 * oh + 1) * w + c; }
-                    v = r1[c + 1]; if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; at = (2 * oh + 1) * w + c + 1; }
-                    yr[ow] = best;
-                    ar[ow] = at;
-                }
+                for (; ow < g.OW; ow++) Window2x2(x, 2 * oh * w + 2 * ow, w, out yr[ow], out ar[ow]);
             }
         }
 
@@ -201,14 +192,18 @@ public static unsafe class Pool
             }
             for (; q < count; q++)
             {
-                int at = 2 * oh * w + 2 * ow;
-                float best = x[at];
-                foreach (int k in (ReadOnlySpan<int>)[at + 1, at + w, at + w + 1])
-                    if (x[k] > best || float.IsNaN(x[k]) && !float.IsNaN(best)) { best = x[k]; at = k; }
-                y[q] = best;
-                argmax[q] = at;
+                Window2x2(x, 2 * oh * w + 2 * ow, w, out y[q], out argmax[q]);
                 if (++ow == g.OW) { ow = 0; oh++; }
             }
+        }
+
+        /// <summary>One 2×2 window whose top-left element is x[at], in window order with the same rule as <see cref="Take"/>.</summary>
+        static void Window2x2(float* x, int at, int w, out float best, out int bestAt)
+        {
+            best = x[at];
+            bestAt = at;
+            foreach (int k in (ReadOnlySpan<int>)[at + 1, at + w, at + w + 1])
+                if (x[k] > best || float.IsNaN(x[k]) && !float.IsNaN(best)) { best = x[k]; bestAt = k; }
         }
 
         /// <summary>Where v is greater than best, or NaN while best is not, take v and its index.</summary>

@@ -36,9 +36,13 @@ public sealed partial class Tensor
         var y = Map(new ReluOp(), this);
         if (Autograd.Tracks(this))
             // relu' = 1 for x > 0, 0 for x ≤ 0 (0 at the kink, as PyTorch)
-            Autograd.Record(y, "relu", this, static (n, g) => Node.Flow(n.A!, Zip(new Vectorized<ReluGradOp>(), n.A!, g, "relu")));
+            Autograd.Record(y, "relu", this, static (n, g) => Node.Flow(n.A!, ReluGrad(n.A!, g, "relu")));
         return y;
     }
+
+    /// <summary>g where <paramref name="x"/> &gt; 0, else 0: ReLU's backward, from its input or its output
+    /// (the two are positive at the same places; the fused linear_relu and conv2d_relu keep the output).</summary>
+    internal static Tensor ReluGrad(Tensor x, Tensor g, string op) => Zip(new Vectorized<ReluGradOp>(), x, g, op);
 
     /// <summary>x for x &gt; 0, αx otherwise (default α = 0.01).</summary>
     public Tensor LeakyRelu(double alpha = 0.01)

@@ -54,7 +54,7 @@ public sealed partial class Tensor
         {
             // conv2d_relu keeps its output: ReLU's gradient mask is y > 0, which equals pre-activation > 0.
             var node = Autograd.Record(y, relu ? "conv2d_relu" : "conv2d", inputs, relu
-                ? static (node, g) => ConvBackwardNode(node, Zip(new Vectorized<Kernels.Operators.ReluGradOp>(), node.Saved!, g, "conv2d_relu"))
+                ? static (node, g) => ConvBackwardNode(node, ReluGrad(node.Saved!, g, "conv2d_relu"))
                 : static (node, g) => ConvBackwardNode(node, g), state: (geo, groups));
             if (relu) node.Saved = y;
         }

@@ -1,5 +1,4 @@
 using Neurite.Kernels;
-using Neurite.Kernels.Operators;
 
 namespace Neurite;
 
@@ -42,7 +41,7 @@ public sealed partial class Tensor
             var inputs = bias is null ? new[] { x, weight } : new[] { x, weight, bias };
             // linear_relu keeps its output: ReLU's gradient mask is y > 0, which equals pre-activation > 0.
             if (relu)
-                Autograd.Record(result, op, inputs, static (node, g) => LinearBackward(node, Zip(new Vectorized<ReluGradOp>(), node.Saved!, g, "linear_relu"))).Saved = result;
+                Autograd.Record(result, op, inputs, static (node, g) => LinearBackward(node, ReluGrad(node.Saved!, g, "linear_relu"))).Saved = result;
             else
                 Autograd.Record(result, op, inputs, static (node, g) => LinearBackward(node, g));
         }
@@ -85,7 +84,6 @@ public sealed partial class Tensor
         }
         fixed (double* pX = px.Storage<double>(), pW = pw.Storage<double>(), pY = y.Storage<double>())
             Gemm.Dgemm(tx, transB, n, outF, inF, 1.0, pX + px.offset, ldx, pW + pw.offset, ldw, beta, pY, outF);
-        if (relu)
-            foreach (ref double v in y.Span<double>()) v = v > 0 ? v : v is double.NaN ? v : 0;
+        if (relu) new Kernels.Operators.ReluOp().Invoke<double>(y.Span<double>(), y.Span<double>());
     }
 }

@@ -69,8 +69,6 @@ public static class StoragePool
         if (owned is { } set && array.Length >= MinElements) set.Add(array);
     }
 
-    internal static bool Tracking => owned is not null;
-
     /// <summary>Starts tracking for one backward pass on this thread; false when a pass is already running
     /// (then the outer pass keeps tracking).</summary>
     internal static bool BeginPass()
