@@ -48,26 +48,43 @@ public static class Autograd
     }
 
     /// <summary>Records a unary op: <paramref name="output"/> = op(<paramref name="input"/>).</summary>
-    internal static Node Record(Tensor output, string op, Tensor input, BackwardFn backward, Tensor? saved = null, double scalar = 0, object? state = null)
-    {
-        var node = new Node(op, backward) { A = input, Saved = saved, Scalar = scalar, State = state };
-        output.MarkNonLeaf(node);
-        return node;
-    }
+    internal static Node Record(Tensor output, string op, Tensor input, BackwardFn backward, Tensor? saved = null, double scalar = 0)
+        => Mark(output, new PlainNode(op, backward) { A = input, Saved = saved, Scalar = scalar });
+
+    /// <summary>Records a unary op whose backward needs <paramref name="state"/>.</summary>
+    internal static Node Record<TState>(Tensor output, string op, Tensor input, BackwardFn<TState> backward, TState state, Tensor? saved = null, double scalar = 0)
+        => Mark(output, new Node<TState>(op, backward, state) { A = input, Saved = saved, Scalar = scalar });
 
     /// <summary>Records a binary op: <paramref name="output"/> = op(<paramref name="a"/>, <paramref name="b"/>).</summary>
-    internal static Node Record(Tensor output, string op, Tensor a, Tensor b, BackwardFn backward, Tensor? saved = null, double scalar = 0, object? state = null)
+    internal static Node Record(Tensor output, string op, Tensor a, Tensor b, BackwardFn backward, Tensor? saved = null, double scalar = 0)
+        => Mark(output, new PlainNode(op, backward) { A = a, B = b, Saved = saved, Scalar = scalar });
+
+    /// <summary>Records a binary op whose backward needs <paramref name="state"/>.</summary>
+    internal static Node Record<TState>(Tensor output, string op, Tensor a, Tensor b, BackwardFn<TState> backward, TState state, Tensor? saved = null, double scalar = 0)
+        => Mark(output, new Node<TState>(op, backward, state) { A = a, B = b, Saved = saved, Scalar = scalar });
+
+    /// <summary>Records an n-ary op.</summary>
+    internal static Node Record(Tensor output, string op, Tensor[] inputs, BackwardFn backward)
+        => Mark(output, new PlainNode(op, backward) { Inputs = inputs });
+
+    /// <summary>Records an n-ary op whose backward needs <paramref name="state"/>.</summary>
+    internal static Node Record<TState>(Tensor output, string op, Tensor[] inputs, BackwardFn<TState> backward, TState state)
+        => Mark(output, new Node<TState>(op, backward, state) { Inputs = inputs });
+
+    /// <summary>
+    /// Records an op with several outputs (a recurrent layer's outputs and final state): <paramref name="outputs"/>[k]
+    /// becomes output k of one node, and backward receives each output's gradient, or null for an output nothing used.
+    /// </summary>
+    internal static Node RecordMulti<TState>(Tensor[] outputs, string op, Tensor[] inputs, MultiBackwardFn<TState> backward, TState state)
     {
-        var node = new Node(op, backward) { A = a, B = b, Saved = saved, Scalar = scalar, State = state };
-        output.MarkNonLeaf(node);
+        var node = new MultiOutputNode<TState>(op, outputs.Length, backward, state) { Inputs = inputs };
+        for (int k = 0; k < outputs.Length; k++) outputs[k].MarkNonLeaf(node, k);
         return node;
     }
 
-    /// <summary>Records an n-ary op.</summary>
-    internal static Node Record(Tensor output, string op, Tensor[] inputs, BackwardFn backward, object? state = null)
+    static Node Mark(Tensor output, Node node)
     {
-        var node = new Node(op, backward) { Inputs = inputs, State = state };
-        output.MarkNonLeaf(node);
+        output.MarkNonLeaf(node, 0);
         return node;
     }
 }

@@ -39,7 +39,7 @@ public sealed partial class Tensor
         if (root.IsReleased) throw GraphReleased(root);
 
         var nodes = TopologicalOrder(root);
-        root.GradAccum = gradient;
+        root.GradSlot(OutputIndex) = gradient;
         bool recycling = StoragePool.BeginPass();
         try
         {
@@ -50,13 +50,11 @@ public sealed partial class Tensor
                 for (int i = nodes.Count - 1; i >= 0; i--)
                 {
                     var node = nodes[i];
-                    var grad = node.GradAccum;
-                    node.GradAccum = null;
-                    if (grad is not null)
+                    if (node.HasGrad)
                     {
-                        if (node.Fn is not { } fn) throw GraphReleased(node);
-                        if (recycling) StoragePool.Release(grad.data);
-                        fn(node, grad);
+                        if (node.IsReleased) throw GraphReleased(node);
+                        if (recycling) ReleaseToPool(node);
+                        node.RunBackward();
                     }
                     if (!retainGraph) node.Release();
                     // fn has returned: gradients no accumulator holds any more can be reused.
@@ -69,6 +67,13 @@ public sealed partial class Tensor
             if (recycling) StoragePool.EndPass();
             nodes.Clear();
         }
+    }
+
+    /// <summary>The node's gradients are about to be consumed: their storage may be reused once backward has run.</summary>
+    static void ReleaseToPool(Node node)
+    {
+        if (node.OutputGrads is null) StoragePool.Release(node.GradAccum!.data);
+        else foreach (var g in node.OutputGrads) if (g is not null) StoragePool.Release(g.data);
     }
 
     static InvalidOperationException GraphReleased(Node node) => new(

@@ -42,9 +42,8 @@ public sealed partial class Tensor
         if (bias is not null) inputs.Add(bias);
         var all = inputs.ToArray();
         if (Autograd.Tracks(all))
-            Autograd.Record(y, "batch_norm", all, static (node, g) =>
+            Autograd.Record(y, "batch_norm", all, static (node, st, g) =>
             {
-                var st = (BatchNormState)node.State!;
                 var x = node.Inputs![0];
                 var w = st.HasWeight ? node.Inputs[1] : null;
                 var b = st.HasBias ? node.Inputs[st.HasWeight ? 2 : 1] : null;
@@ -57,7 +56,7 @@ public sealed partial class Tensor
                 if (dx is not null) Node.Flow(x, dx);
                 if (w is { RequiresGrad: true }) Node.Flow(w, FromArray(dGamma, c).To(w.DType));
                 if (b is { RequiresGrad: true }) Node.Flow(b, FromArray(dBeta, c).To(b.DType));
-            }, state: new BatchNormState(mean, invStd, training, weight is not null, bias is not null));
+            }, new BatchNormState(mean, invStd, training, weight is not null, bias is not null));
         return y;
     }
 

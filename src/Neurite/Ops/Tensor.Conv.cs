@@ -54,19 +54,19 @@ public sealed partial class Tensor
         {
             // conv2d_relu keeps its output: ReLU's gradient mask is y > 0, which equals pre-activation > 0.
             var node = Autograd.Record(y, relu ? "conv2d_relu" : "conv2d", inputs, relu
-                ? static (node, g) => ConvBackwardNode(node, ReluGrad(node.Saved!, g, "conv2d_relu"))
-                : static (node, g) => ConvBackwardNode(node, g), state: (geo, groups));
+                ? static (node, st, g) => ConvBackwardNode(node, st, ReluGrad(node.Saved!, g, "conv2d_relu"))
+                : static (node, st, g) => ConvBackwardNode(node, st, g), (geo, groups));
             if (relu) node.Saved = y;
         }
         return y;
     }
 
     // y = W ⋆ x + b → ∂L/∂x = col2im(Wᵀ·G), ∂L/∂W = Σₙ G·col(x)ᵀ, ∂L/∂b = Σ_{n,i,j} G
-    static void ConvBackwardNode(Node node, Tensor g)
+    static void ConvBackwardNode(Node node, (ConvGeometry Geo, int Groups) st, Tensor g)
     {
         var (x, w) = (node.Inputs![0], node.Inputs[1]);
         var b = node.Inputs.Length > 2 ? node.Inputs[2] : null;
-        var (geo, groups) = ((ConvGeometry, int))node.State!;
+        var (geo, groups) = st;
         var gy = g.Contiguous();
         // The kernels overwrite dx, dw and db entirely when the batch is not empty.
         bool some = x.shape[0] > 0;

@@ -29,9 +29,9 @@ public sealed partial class Tensor
         var logp = logits.Detach().Contiguous().LogSoftmaxContiguous();
         var loss = hard ? PickNegated(logp, classes!) : logp.Mul(target.Detach()).Sum(1).Neg();
         if (Autograd.Tracks(logits) || !hard && Autograd.Tracks(target))
-            Autograd.Record(loss, "cross_entropy", logits, target, static (node, g) =>
+            Autograd.Record(loss, "cross_entropy", logits, target, static (node, st, g) =>
             {
-                var (logp, classes) = ((Tensor, long[]?))node.State!;
+                var (logp, classes) = st;
                 var p = logp.Exp();
                 var gc = g.Reshape(-1, 1);
                 if (node.A!.RequiresGrad)
@@ -42,7 +42,7 @@ public sealed partial class Tensor
                 }
                 if (classes is null && node.B!.RequiresGrad)
                     Node.Flow(node.B, logp.Neg().Mul(gc)); // ∂/∂t_c = −log p_c
-            }, state: (logp, classes));
+            }, (logp, classes));
         return loss;
     }
 

@@ -23,10 +23,10 @@ public sealed partial class Tensor
         if (DType == DType.Float32) SelectRows(x.Span<float>(), idx, outer, shape[d], inner, y.Span<float>());
         else SelectRows(x.Span<double>(), idx, outer, shape[d], inner, y.Span<double>());
         if (Autograd.Tracks(this))
-            Autograd.Record(y, "index_select", this, static (n, g) =>
+            Autograd.Record(y, "index_select", this, static (n, st, g) =>
             {
                 // each picked slice's gradient is added back where it came from (repeats add up)
-                var (d, idx) = ((int, long[]))n.State!;
+                var (d, idx) = st;
                 var a = n.A!;
                 var (outer, inner) = OuterInner(a.shape, d);
                 var dx = ZerosLike(a);
@@ -34,7 +34,7 @@ public sealed partial class Tensor
                 if (a.DType == DType.Float32) AddRows(gc.Span<float>(), idx, outer, a.shape[d], inner, dx.Span<float>());
                 else AddRows(gc.Span<double>(), idx, outer, a.shape[d], inner, dx.Span<double>());
                 Node.Flow(a, dx);
-            }, state: (d, idx));
+            }, (d, idx));
         return y;
     }
 
@@ -75,16 +75,15 @@ public sealed partial class Tensor
         if (DType == DType.Float32) { var s = x.Span<float>(); var o = y.Span<float>(); for (int i = 0; i < positions.Length; i++) o[i] = s[positions[i]]; }
         else { var s = x.Span<double>(); var o = y.Span<double>(); for (int i = 0; i < positions.Length; i++) o[i] = s[positions[i]]; }
         if (Autograd.Tracks(this))
-            Autograd.Record(y, "gather", this, static (n, g) =>
+            Autograd.Record(y, "gather", this, static (n, positions, g) =>
             {
                 // scatter-add: ∂L/∂x[p] = Σ over outputs that read p
-                var positions = (int[])n.State!;
                 var dx = ZerosLike(n.A!);
                 var gc = g.Contiguous();
                 if (dx.DType == DType.Float32) { var s = gc.Span<float>(); var o = dx.Span<float>(); for (int i = 0; i < positions.Length; i++) o[positions[i]] += s[i]; }
                 else { var s = gc.Span<double>(); var o = dx.Span<double>(); for (int i = 0; i < positions.Length; i++) o[positions[i]] += s[i]; }
                 Node.Flow(n.A!, dx);
-            }, state: positions);
+            }, positions);
         return y;
     }
 

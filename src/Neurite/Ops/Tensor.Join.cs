@@ -32,17 +32,17 @@ public sealed partial class Tensor
             at += sizes[i];
         }
         if (Autograd.Tracks(tensors))
-            Autograd.Record(y, "concat", tensors, static (n, g) =>
+            Autograd.Record(y, "concat", tensors, static (n, st, g) =>
             {
                 // each input receives its own slice of the gradient
-                var (d, sizes) = ((int, int[]))n.State!;
+                var (d, sizes) = st;
                 int at = 0;
                 for (int i = 0; i < sizes.Length; i++)
                 {
                     if (n.Inputs![i].RequiresGrad) Node.Flow(n.Inputs[i], g.Narrow(d, at, sizes[i]));
                     at += sizes[i];
                 }
-            }, state: (d, sizes));
+            }, (d, sizes));
         return y;
     }
 

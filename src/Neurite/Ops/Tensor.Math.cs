@@ -69,11 +69,11 @@ public sealed partial class Tensor
         var y = Map(new ClampOp(lo, hi), this);
         if (Autograd.Tracks(this))
             // d/dx clamp(x) = 1 inside [min, max], 0 outside
-            Autograd.Record(y, "clamp", this, static (n, g) =>
+            Autograd.Record(y, "clamp", this, static (n, st, g) =>
             {
-                var (lo, hi) = ((double, double))n.State!;
+                var (lo, hi) = st;
                 Node.Flow(n.A!, Zip(new Vectorized<ClampGradOp>(new ClampGradOp(lo, hi)), n.A!, g, "clamp"));
-            }, state: (lo, hi));
+            }, (lo, hi));
         return y;
     }
 
@@ -86,12 +86,12 @@ public sealed partial class Tensor
         var other = OnesLike(take).Sub(take);
         var y = Zip(new SelectOp(), take, a, "where").Add(Zip(new SelectOp(), other, b, "where"));
         if (Autograd.Tracks(a, b))
-            Autograd.Record(y, "where", a, b, static (n, g) =>
+            Autograd.Record(y, "where", a, b, static (n, st, g) =>
             {
-                var (take, other) = ((Tensor, Tensor))n.State!;
+                var (take, other) = st;
                 if (n.A!.RequiresGrad) Node.Flow(n.A, Zip(new SelectOp(), take, g, "where").SumTo(n.A.shape));
                 if (n.B!.RequiresGrad) Node.Flow(n.B, Zip(new SelectOp(), other, g, "where").SumTo(n.B.shape));
-            }, state: (take, other));
+            }, (take, other));
         return y;
     }
 
@@ -107,7 +107,7 @@ public sealed partial class Tensor
         var kept = Zip(new SelectOp(), keep, this, "masked_fill");
         var y = Zip(new AddOp(), kept, Zip(new SelectOp(), m, Scalar(value, DType), "masked_fill"), "masked_fill");
         if (Autograd.Tracks(this))
-            Autograd.Record(y, "masked_fill", this, static (n, g) => Node.Flow(n.A!, g.Mul((Tensor)n.State!).SumTo(n.A!.shape)), state: keep);
+            Autograd.Record(y, "masked_fill", this, static (n, keep, g) => Node.Flow(n.A!, g.Mul(keep).SumTo(n.A!.shape)), keep);
         return y;
     }
 

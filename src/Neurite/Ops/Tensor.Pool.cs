@@ -24,13 +24,13 @@ public sealed partial class Tensor
             else PoolMax<double>(src, y, argmax, planes, geo);
         }
         if (Autograd.Tracks(src))
-            Autograd.Record(y, "max_pool2d", src, static (n, g) =>
+            Autograd.Record(y, "max_pool2d", src, static (n, st, g) =>
             {
                 // ∂y/∂x = 1 at the window's argmax, 0 elsewhere
-                var (argmax, geo) = ((int[], ConvGeometry))n.State!;
+                var (argmax, geo) = st;
                 var x = n.A!;
                 Node.Flow(x, PoolBackward(g, x, argmax, geo, max: true));
-            }, state: (argmax, geo));
+            }, (argmax, geo));
         return y;
     }
 
@@ -53,7 +53,7 @@ public sealed partial class Tensor
         }
         if (Autograd.Tracks(src))
             // ∂y/∂x = 1/(kH·kW) for each window containing x
-            Autograd.Record(y, "avg_pool2d", src, static (n, g) => Node.Flow(n.A!, PoolBackward(g, n.A!, null, (ConvGeometry)n.State!, max: false)), state: geo);
+            Autograd.Record(y, "avg_pool2d", src, static (n, geo, g) => Node.Flow(n.A!, PoolBackward(g, n.A!, null, geo, max: false)), geo);
         return y;
     }
 
@@ -84,7 +84,7 @@ public sealed partial class Tensor
         }
         if (Autograd.Tracks(src))
             // ∂y/∂x = 1/area of each window containing x
-            Autograd.Record(y, "adaptive_avg_pool2d", src, static (n, g) => Node.Flow(n.A!, PoolBackward(g, n.A!, null, (ConvGeometry)n.State!, max: false, adaptive: true)), state: geo);
+            Autograd.Record(y, "adaptive_avg_pool2d", src, static (n, geo, g) => Node.Flow(n.A!, PoolBackward(g, n.A!, null, geo, max: false, adaptive: true)), geo);
         return y;
     }
 

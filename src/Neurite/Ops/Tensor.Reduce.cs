@@ -20,7 +20,7 @@ public sealed partial class Tensor
         var y = ReduceRaw(ReduceKind.Sum, mask, keepDim, "sum");
         if (Autograd.Tracks(this))
             // d(Σx)/dx = 1: the gradient is broadcast back over the reduced axes
-            Autograd.Record(y, "sum", this, static (n, g) => Node.Flow(n.A!, g.Reshape(KeptShape(n.A!.shape, (bool[])n.State!)).Expand(n.A!.shape)), state: mask);
+            Autograd.Record(y, "sum", this, static (n, mask, g) => Node.Flow(n.A!, g.Reshape(KeptShape(n.A!.shape, mask)).Expand(n.A!.shape)), mask);
         return y;
     }
 
@@ -59,16 +59,15 @@ public sealed partial class Tensor
         var mask = Neurite.Shape.AxesMask(op, axes, Rank);
         var y = ReduceRaw(kind, mask, keepDim, op);
         if (Autograd.Tracks(this))
-            Autograd.Record(y, op, this, static (n, g) =>
+            Autograd.Record(y, op, this, static (n, mask, g) =>
             {
                 // d max/dx_i = 1/k for the k elements equal to the maximum, 0 elsewhere; a NaN
                 // maximum came from the NaN elements, so they share the gradient (as in PyTorch)
-                var mask = (bool[])n.State!;
                 var kept = KeptShape(n.A!.shape, mask);
                 var hit = Zip(new SameOp(), n.A!, n.Saved!.Reshape(kept), n.Op);
                 var ties = hit.Sum(AxesOf(mask), keepDim: true);
                 Node.Flow(n.A, hit.Div(ties).Mul(g.Reshape(kept)));
-            }, saved: y, state: mask);
+            }, mask, saved: y);
         return y;
     }
 

@@ -105,7 +105,7 @@ public sealed partial class Tensor
         }
         var y = View(newShape, newStrides, offset);
         if (Autograd.Tracks(this))
-            Autograd.Record(y, "permute", this, static (n, g) => Node.Flow(n.A!, g.Permute((int[])n.State!)), state: inverse);
+            Autograd.Record(y, "permute", this, static (n, inverse, g) => Node.Flow(n.A!, g.Permute(inverse)), inverse);
         return y;
     }
 
@@ -129,13 +129,13 @@ public sealed partial class Tensor
         newStrides[d] = strides[d] * step;
         var y = View(newShape, newStrides, offset + (newShape[d] == 0 ? 0 : start * strides[d]));
         if (Autograd.Tracks(this))
-            Autograd.Record(y, "slice", this, static (n, g) =>
+            Autograd.Record(y, "slice", this, static (n, st, g) =>
             {
-                var (d, start, end, step) = ((int, int, int, int))n.State!;
+                var (d, start, end, step) = st;
                 var full = ZerosLike(n.A!);
                 full.Slice(d, start, end, step).CopyFromUnrecorded(g);
                 Node.Flow(n.A!, full);
-            }, state: (d, start, end, step));
+            }, (d, start, end, step));
         return y;
     }
 

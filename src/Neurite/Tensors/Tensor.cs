@@ -97,9 +97,13 @@ public sealed partial class Tensor
     /// <summary>Clears the accumulated gradient (sets it to null, as PyTorch does by default).</summary>
     public void ZeroGrad() => Grad = null;
 
-    internal void MarkNonLeaf(Node node)
+    /// <summary>Which output of <see cref="GradFn"/> this tensor is (0 unless the op has several).</summary>
+    internal int OutputIndex;
+
+    internal void MarkNonLeaf(Node node, int outputIndex)
     {
         GradFn = node;
+        OutputIndex = outputIndex;
         requiresGrad = true;
     }
 
