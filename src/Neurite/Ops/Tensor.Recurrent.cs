@@ -1,0 +1,320 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Neurite.Kernels;
+
+namespace Neurite;
+
+/// <summary>The recurrence of a recurrent layer.</summary>
+public enum RecurrentMode
+{
+    /// <summary>Elman RNN with tanh: h' = tanh(Wᵢₕx + bᵢₕ + Wₕₕh + bₕₕ).</summary>
+    RnnTanh,
+    /// <summary>Elman RNN with ReLU.</summary>
+    RnnRelu,
+    /// <summary>Long short-term memory, gates [i, f, g, o] as PyTorch.</summary>
+    Lstm,
+    /// <summary>Gated recurrent unit, gates [r, z, n] with the reset gate applied to Wₕₙh + bₕₙ, as PyTorch.</summary>
+    Gru,
+}
+
+// NOTE: one direction of one recurrent layer over a whole sequence is one op (as cuDNN and oneDNN do it): the input
+// projection of every step is one GEMM up front, each step is one recurrent GEMM plus one fused row kernel
+// (Kernels/RecurrentCells.cs), and backward runs the time loop in reverse over the saved gates and states, then
+// computes the weight gradients and the input gradient with one GEMM each over all steps. The graph holds one
+// node per layer and direction instead of dozens per step.
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// One direction of one recurrent layer: x [T, N, I] (time first) → [output [T, N, H], h_n [N, H]] and, for the
+    /// LSTM, c_n [N, H]. <paramref name="lengths"/> (per batch row, 1 ≤ length ≤ T) make padded positions inert: the
+    /// state is carried through them unchanged and their output is 0, so h_n is the state after each row's last real
+    /// step (for <paramref name="reverse"/>, after position 0, the reverse pass starting at each row's last real step).
+    /// </summary>
+    internal static Tensor[] RecurrentLayer(RecurrentMode mode, Tensor x, Tensor wih, Tensor whh, Tensor? bih, Tensor? bhh,
+        Tensor? h0, Tensor? c0, int[]? lengths, bool reverse)
+    {
+        const string op = "recurrent_layer";
+        int gatesPerUnit = Gates(mode);
+        if (x.Rank != 3) throw new ShapeException($"{op}: expects input [T, N, I], got {Neurite.Shape.Format(x.shape)}");
+        int steps = x.shape[0], n = x.shape[1], inF = x.shape[2], hid = whh.shape.Length == 2 ? whh.shape[1] : -1;
+        int gh = gatesPerUnit * hid;
+        RequireSameDType(op, x, wih);
+        RequireSameDType(op, x, whh);
+        if (!Neurite.Shape.Equal(wih.shape, [gh, inF]) || !Neurite.Shape.Equal(whh.shape, [gh, hid]))
+            throw new ShapeException($"{op}: weights {Neurite.Shape.Format(wih.shape)} and {Neurite.Shape.Format(whh.shape)} do not fit input {Neurite.Shape.Format(x.shape)} ({mode} expects [{gatesPerUnit}·H, {inF}] and [{gatesPerUnit}·H, H])");
+        foreach (var (t, name, shape) in new[] { (bih, "bias_ih", new[] { gh }), (bhh, "bias_hh", new[] { gh }), (h0, "h0", new[] { n, hid }), (c0, "c0", new[] { n, hid }) })
+        {
+            if (t is null) continue;
+            RequireSameDType(op, x, t);
+            if (!Neurite.Shape.Equal(t.shape, shape))
+                throw new ShapeException($"{op}: {name} must be {Neurite.Shape.Format(shape)}, got {Neurite.Shape.Format(t.shape)}");
+        }
+        if (c0 is not null && mode != RecurrentMode.Lstm) throw new ArgumentException($"{op}: only the LSTM has a cell state");
+        if (lengths is not null)
+        {
+            if (lengths.Length != n) throw new ShapeException($"{op}: {lengths.Length} lengths for a batch of {n}");
+            foreach (int len in lengths)
+                if (len < 1 || len > steps) throw new ArgumentOutOfRangeException(nameof(lengths), len, $"{op}: every length must be in [1, {steps}] (the sequence length)");
+        }
+
+        var inputs = new List<Tensor>(7) { x, wih, whh };
+        var slots = new InputSlots(Add(inputs, bih), Add(inputs, bhh), Add(inputs, h0), Add(inputs, c0));
+        var saved = new RecurrentSaved(mode, reverse, lengths, slots)
+        {
+            X = x.Contiguous(),
+            Gates = Uninitialized([steps, n, gh], x.DType),
+            States = Uninitialized([steps + 2, n, hid], x.DType),
+            Cells = mode == RecurrentMode.Lstm ? Uninitialized([steps + 2, n, hid], x.DType) : null,
+            HiddenN = mode == RecurrentMode.Gru ? Uninitialized([steps, n, hid], x.DType) : null,
+        };
+        if (x.DType == DType.Float32) RecurrentForward<float>(saved, wih.Contiguous(), whh.Contiguous(), bih?.Contiguous(), bhh?.Contiguous(), h0?.Contiguous(), c0?.Contiguous());
+        else RecurrentForward<double>(saved, wih.Contiguous(), whh.Contiguous(), bih?.Contiguous(), bhh?.Contiguous(), h0?.Contiguous(), c0?.Contiguous());
+
+        // States holds, by time, the state after each step in slots 1…T, with the initial state in slot 0 (forward)
+        // or T + 1 (reverse): the state before step t is slot t (forward) or t + 2 (reverse).
+        var output = lengths is null ? saved.States.Narrow(0, 1, steps).Detach() : MaskedCopy(saved.States.Narrow(0, 1, steps), lengths);
+        int last = reverse ? 1 : steps;
+        var outputs = new List<Tensor>(3) { output, saved.States.Select(0, last).Detach() };
+        if (saved.Cells is not null) outputs.Add(saved.Cells.Select(0, last).Detach());
+        var all = inputs.ToArray();
+        var result = outputs.ToArray();
+        if (Autograd.Tracks(all))
+            Autograd.RecordMulti(result, mode switch
+            {
+                RecurrentMode.Lstm => "lstm",
+                RecurrentMode.Gru => "gru",
+                RecurrentMode.RnnRelu => "rnn_relu",
+                _ => "rnn_tanh",
+            }, all, static (node, st, grads) =>
+            {
+                if (st.X.DType == DType.Float32) RecurrentBackward<float>(node, st, grads);
+                else RecurrentBackward<double>(node, st, grads);
+            }, saved);
+        return result;
+    }
+
+    static int Add(List<Tensor> inputs, Tensor? t)
+    {
+        if (t is null) return -1;
+        inputs.Add(t);
+        return inputs.Count - 1;
+    }
+
+    internal static int Gates(RecurrentMode mode) => mode switch { RecurrentMode.Lstm => 4, RecurrentMode.Gru => 3, _ => 1 };
+
+    /// <summary>Where the optional inputs sit in the node's input list (−1: absent).</summary>
+    readonly record struct InputSlots(int BiasIh, int BiasHh, int H0, int C0);
+
+    /// <summary>What backward needs: the input, the activated gates and every state.</summary>
+    sealed class RecurrentSaved(RecurrentMode mode, bool reverse, int[]? lengths, InputSlots slots)
+    {
+        public RecurrentMode Mode = mode;
+        public bool Reverse = reverse;
+        public int[]? Lengths = lengths;
+        public InputSlots Slots = slots;
+        public required Tensor X;            // [T, N, I]
+        public required Tensor Gates;        // [T, N, G·H]: activated gates by time
+        public required Tensor States;       // [T + 2, N, H]
+        public Tensor? Cells;                // LSTM: [T + 2, N, H], laid out as States
+        public Tensor? HiddenN;              // GRU: [T, N, H], Wₕₙh + bₕₙ of each step
+    }
+
+    static Tensor MaskedCopy(Tensor byTime, int[] lengths)
+    {
+        var y = byTime.Contiguous().Clone();
+        int steps = y.shape[0], n = y.shape[1], hid = y.shape[2];
+        for (int t = 0; t < steps; t++)
+            for (int b = 0; b < n; b++)
+                if (t >= lengths[b])
+                {
+                    if (y.DType == DType.Float32) y.Span<float>().Slice((t * n + b) * hid, hid).Clear();
+                    else y.Span<double>().Slice((t * n + b) * hid, hid).Clear();
+                }
+        return y;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static unsafe void RecurrentForward<T>(RecurrentSaved s, Tensor wih, Tensor whh, Tensor? bih, Tensor? bhh, Tensor? h0, Tensor? c0)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var mode = s.Mode;
+        int steps = s.X.shape[0], n = s.X.shape[1], inF = s.X.shape[2], hid = whh.shape[1], gh = whh.shape[0];
+        var gates = s.Gates.Span<T>();
+        var states = s.States.Span<T>();
+        var cells = s.Cells is null ? default : s.Cells.Span<T>();
+        int plane = n * hid, initial = s.Reverse ? steps + 1 : 0;
+        if (h0 is null) states.Slice(initial * plane, plane).Clear(); else h0.Span<T>().CopyTo(states.Slice(initial * plane, plane));
+        if (s.Cells is not null)
+        {
+            if (c0 is null) cells.Slice(initial * plane, plane).Clear(); else c0.Span<T>().CopyTo(cells.Slice(initial * plane, plane));
+        }
+        // The input projection of every step, with the biases that add to it: both for the LSTM and RNN; the GRU
+        // keeps bₕₕ on the recurrent side, where its n part is scaled by the reset gate.
+        bool gru = mode == RecurrentMode.Gru;
+        var bx = new T[gh];
+        if (bih is not null) bih.Span<T>().CopyTo(bx);
+        if (bhh is not null && !gru) { var b = bhh.Span<T>(); for (int j = 0; j < gh; j++) bx[j] += b[j]; }
+        for (int r = 0; r < steps * n; r++) bx.CopyTo(gates.Slice(r * gh, gh));
+        var hp = gru ? new T[n * gh] : null;
+        var bh = gru && bhh is not null ? bhh.Span<T>().ToArray() : null;
+        var hnAll = s.HiddenN is null ? default : s.HiddenN.Span<T>();
+        var lengths = s.Lengths;
+        bool relu = mode == RecurrentMode.RnnRelu;
+        fixed (T* pX = s.X.Span<T>(), pWih = wih.Span<T>(), pWhh = whh.Span<T>(), pG = gates, pS = states, pHp = hp)
+        {
+            Mm(false, true, steps * n, gh, inF, pX, inF, pWih, inF, T.One, pG, gh);
+            for (int step = 0; step < steps; step++)
+            {
+                int t = s.Reverse ? steps - 1 - step : step;
+                int prev = s.Reverse ? t + 2 : t, next = t + 1;
+                T* hPrev = pS + (long)prev * plane;
+                var gt = gates.Slice(t * n * gh, n * gh);
+                if (gru)
+                {
+                    for (int b = 0; b < n; b++) { if (bh is null) hp.AsSpan(b * gh, gh).Clear(); else bh.CopyTo(hp.AsSpan(b * gh, gh)); }
+                    Mm(false, true, n, gh, hid, hPrev, hid, pWhh, hid, T.One, pHp, gh);
+                }
+                else Mm(false, true, n, gh, hid, hPrev, hid, pWhh, hid, T.One, pG + (long)t * n * gh, gh);
+                for (int b = 0; b < n; b++)
+                {
+                    var row = gt.Slice(b * gh, gh);
+                    var hNew = states.Slice(next * plane + b * hid, hid);
+                    var hOld = states.Slice(prev * plane + b * hid, hid);
+                    switch (mode)
+                    {
+                        case RecurrentMode.Lstm:
+                            RecurrentCells.LstmForward<T>(row, cells.Slice(prev * plane + b * hid, hid), cells.Slice(next * plane + b * hid, hid), hNew, hid);
+                            break;
+                        case RecurrentMode.Gru:
+                            RecurrentCells.GruForward<T>(row, hp.AsSpan(b * gh, gh), hOld, hnAll.Slice(t * plane + b * hid, hid), hNew, hid);
+                            break;
+                        default:
+                            RecurrentCells.RnnForward<T>(row, hNew, relu);
+                            break;
+                    }
+                    if (lengths is not null && t >= lengths[b])
+                    {
+                        // padding: the state passes through unchanged
+                        hOld.CopyTo(hNew);
+                        if (s.Cells is not null) cells.Slice(prev * plane + b * hid, hid).CopyTo(cells.Slice(next * plane + b * hid, hid));
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static unsafe void RecurrentBackward<T>(Node node, RecurrentSaved s, Tensor?[] grads) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var mode = s.Mode;
+        var x = s.X;
+        var wih = node.Inputs![1].Contiguous();
+        var whh = node.Inputs[2].Contiguous();
+        int steps = x.shape[0], n = x.shape[1], inF = x.shape[2], hid = whh.shape[1], gh = whh.shape[0], plane = n * hid;
+        bool gru = mode == RecurrentMode.Gru, lstm = mode == RecurrentMode.Lstm, relu = mode == RecurrentMode.RnnRelu;
+        var gOut = grads[0]?.Contiguous();
+        // ∂L/∂h and ∂L/∂c carried from step to step, starting from the final states' gradients
+        var dh = new T[plane];
+        var dc = lstm ? new T[plane] : null;
+        if (grads[1] is { } ghn) ghn.Contiguous().Span<T>().CopyTo(dh);
+        if (lstm && grads.Length > 2 && grads[2] is { } gcn) gcn.Contiguous().Span<T>().CopyTo(dc);
+        var dx = Uninitialized([steps, n, gh], x.DType);     // ∂L/∂(input projection) by time
+        var dhpT = gru ? Uninitialized([steps, n, gh], x.DType) : dx; // ∂L/∂(recurrent projection)
+        var dxs = dx.Span<T>();
+        var dhps = dhpT.Span<T>();
+        var gates = s.Gates.Span<T>();
+        var states = s.States.Span<T>();
+        var cells = s.Cells is null ? default : s.Cells.Span<T>();
+        var hnAll = s.HiddenN is null ? default : s.HiddenN.Span<T>();
+        var gOutS = gOut is null ? default : gOut.Span<T>();
+        var lengths = s.Lengths;
+        var scratch = new T[hid];
+        var direct = new T[plane];   // the part of ∂L/∂h that does not go through Wₕₕ
+        fixed (T* pWhh = whh.Span<T>(), pDhp = dhps, pDh = dh, pDirect = direct)
+        {
+            for (int step = steps - 1; step >= 0; step--)
+            {
+                int t = s.Reverse ? steps - 1 - step : step;
+                int prev = s.Reverse ? t + 2 : t, next = t + 1;
+                for (int b = 0; b < n; b++)
+                {
+                    var dhRow = dh.AsSpan(b * hid, hid);
+                    var dGx = dxs.Slice((t * n + b) * gh, gh);
+                    var dGh = dhps.Slice((t * n + b) * gh, gh);
+                    var directRow = direct.AsSpan(b * hid, hid);
+                    if (lengths is not null && t >= lengths[b])
+                    {
+                        // padding passed the state through: its gradient passes back the same way
+                        dGx.Clear();
+                        if (gru) dGh.Clear();
+                        dhRow.CopyTo(directRow);
+                        continue;
+                    }
+                    if (!gOutS.IsEmpty) System.Numerics.Tensors.TensorPrimitives.Add<T>(dhRow, gOutS.Slice((t * n + b) * hid, hid), dhRow);
+                    var row = gates.Slice((t * n + b) * gh, gh);
+                    switch (mode)
+                    {
+                        case RecurrentMode.Lstm:
+                            RecurrentCells.LstmBackward<T>(row, cells.Slice(prev * plane + b * hid, hid), cells.Slice(next * plane + b * hid, hid),
+                                dhRow, dc.AsSpan(b * hid, hid), dGx, scratch, hid);
+                            directRow.Clear();
+                            break;
+                        case RecurrentMode.Gru:
+                            RecurrentCells.GruBackward<T>(row, hnAll.Slice(t * plane + b * hid, hid), states.Slice(prev * plane + b * hid, hid), dhRow, dGx, dGh, directRow, hid);
+                            break;
+                        default:
+                            RecurrentCells.RnnBackward<T>(states.Slice(next * plane + b * hid, hid), dhRow, dGx, relu);
+                            directRow.Clear();
+                            break;
+                    }
+                }
+                // ∂L/∂h_prev = direct part + ∂L/∂(recurrent projection)·Wₕₕ
+                direct.CopyTo(dh, 0);
+                Mm(false, false, n, hid, gh, pDhp + (long)t * n * gh, gh, pWhh, hid, T.One, pDh, hid);
+            }
+        }
+
+        var inputs = node.Inputs;
+        var (bihSlot, bhhSlot, h0Slot, c0Slot) = s.Slots;
+        // weight and bias gradients: one GEMM over all steps each
+        int initial = s.Reverse ? 2 : 0; // the state before step t: slot t (forward) or t + 2 (reverse)
+        if (inputs[1].RequiresGrad)
+            Node.Flow(inputs[1], MmNew<T>(true, false, gh, inF, steps * n, dx, gh, x, inF));
+        if (inputs[2].RequiresGrad)
+            Node.Flow(inputs[2], MmNew<T>(true, false, gh, hid, steps * n, dhpT, gh, s.States.Narrow(0, initial, steps), hid));
+        if (bihSlot >= 0 && inputs[bihSlot].RequiresGrad) Node.Flow(inputs[bihSlot], dx.Reshape(steps * n, gh).Sum(0));
+        if (bhhSlot >= 0 && inputs[bhhSlot].RequiresGrad) Node.Flow(inputs[bhhSlot], dhpT.Reshape(steps * n, gh).Sum(0));
+        if (inputs[0].RequiresGrad)
+            Node.Flow(inputs[0], MmNew<T>(false, false, steps * n, inF, gh, dx, gh, wih, inF).Reshape(steps, n, inF));
+        if (h0Slot >= 0 && inputs[h0Slot].RequiresGrad) Node.Flow(inputs[h0Slot], FromSpan<T>(dh, [n, hid], x.DType));
+        if (c0Slot >= 0 && inputs[c0Slot].RequiresGrad) Node.Flow(inputs[c0Slot], FromSpan<T>(dc!, [n, hid], x.DType));
+    }
+
+    static Tensor FromSpan<T>(T[] values, int[] shape, DType dtype) where T : unmanaged
+    {
+        var t = Uninitialized(shape, dtype);
+        values.AsSpan().CopyTo(t.Span<T>());
+        return t;
+    }
+
+    /// <summary>A new [m, n] = op(A)·op(B) for contiguous A and B (the row strides given).</summary>
+    static unsafe Tensor MmNew<T>(bool ta, bool tb, int m, int n, int k, Tensor a, int lda, Tensor b, int ldb) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var c = Uninitialized([m, n], a.DType);
+        var ac = a.Contiguous();
+        var bc = b.Contiguous();
+        fixed (T* pa = ac.Span<T>(), pb = bc.Span<T>(), pc = c.Span<T>())
+            Mm(ta, tb, m, n, k, pa, lda, pb, ldb, T.Zero, pc, n);
+        return c;
+    }
+
+    /// <summary>GEMM with alpha = 1 for either float type.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void Mm<T>(bool ta, bool tb, int m, int n, int k, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+            Gemm.Sgemm(ta, tb, m, n, k, 1f, (float*)a, lda, (float*)b, ldb, float.CreateTruncating(beta), (float*)c, ldc);
+        else
+            Gemm.Dgemm(ta, tb, m, n, k, 1.0, (double*)a, lda, (double*)b, ldb, double.CreateTruncating(beta), (double*)c, ldc);
+    }
+}
