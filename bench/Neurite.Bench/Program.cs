@@ -15,7 +15,8 @@ switch (workload)
     case "resnet": return ResnetBench.Run(rest);
     case "conv": return ConvBench.Run(rest);
     case "pool": return PoolBench.Run(rest);
+    case "lstm": return LstmBench.Run(rest);
     default:
-        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, mlp, lenet, resnet, conv, pool");
+        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, mlp, lenet, resnet, conv, pool, lstm");
         return 2;
 }
