@@ -117,6 +117,13 @@ public abstract class Node
     public override string ToString() => $"<{Op}Backward>";
 }
 
+/// <summary>Typed backward state that owns buffers nothing else references (saved gates, scratch): the node hands
+/// them back to <see cref="StoragePool"/> when it releases what it saved.</summary>
+internal interface IOwnsBuffers
+{
+    void ReleaseBuffers();
+}
+
 /// <summary>A single-output op whose backward needs only the inputs, <see cref="Node.Saved"/> and <see cref="Node.Scalar"/>.</summary>
 internal sealed class PlainNode(string op, BackwardFn fn) : Node(op, 1)
 {
@@ -147,6 +154,7 @@ internal sealed class Node<TState>(string op, BackwardFn<TState> fn, TState stat
     {
         base.Release();
         fn = null;
+        (state as IOwnsBuffers)?.ReleaseBuffers();
         state = default!;
     }
 }
@@ -173,6 +181,7 @@ internal sealed class MultiOutputNode<TState>(string op, int outputs, MultiBackw
     {
         base.Release();
         fn = null;
+        (state as IOwnsBuffers)?.ReleaseBuffers();
         state = default!;
     }
 }

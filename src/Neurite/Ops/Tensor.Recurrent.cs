@@ -75,7 +75,7 @@ public sealed partial class Tensor
         var output = lengths is null ? saved.States.Narrow(0, 1, steps).Detach() : MaskedCopy(saved.States.Narrow(0, 1, steps), lengths);
         int last = reverse ? 1 : steps;
         var outputs = new List<Tensor>(3) { output, saved.States.Select(0, last).Detach() };
-        if (saved.Cells is not null) outputs.Add(saved.Cells.Select(0, last).Detach());
+        if (saved.Cells is not null) outputs.Add(saved.Cells.Select(0, last).Clone()); // a copy: Cells is recycled
         var all = inputs.ToArray();
         var result = outputs.ToArray();
         if (Autograd.Tracks(all))
@@ -106,7 +106,7 @@ public sealed partial class Tensor
     readonly record struct InputSlots(int BiasIh, int BiasHh, int H0, int C0);
 
     /// <summary>What backward needs: the input, the activated gates and every state.</summary>
-    sealed class RecurrentSaved(RecurrentMode mode, bool reverse, int[]? lengths, InputSlots slots)
+    sealed class RecurrentSaved(RecurrentMode mode, bool reverse, int[]? lengths, InputSlots slots) : IOwnsBuffers
     {
         public RecurrentMode Mode = mode;
         public bool Reverse = reverse;
@@ -117,6 +117,14 @@ public sealed partial class Tensor
         public required Tensor States;       // [T + 2, N, H]
         public Tensor? Cells;                // LSTM: [T + 2, N, H], laid out as States
         public Tensor? HiddenN;              // GRU: [T, N, H], Wₕₙh + bₕₙ of each step
+
+        // Gates, Cells and HiddenN never leave the op (States does: the output and h_n are views of it).
+        public void ReleaseBuffers()
+        {
+            StoragePool.Recycle(Gates.data);
+            if (Cells is not null) StoragePool.Recycle(Cells.data);
+            if (HiddenN is not null) StoragePool.Recycle(HiddenN.data);
+        }
     }
 
     static Tensor MaskedCopy(Tensor byTime, int[] lengths)
@@ -288,6 +296,8 @@ public sealed partial class Tensor
             Node.Flow(inputs[0], MmNew<T>(false, false, steps * n, inF, gh, dx, gh, wih, inF).Reshape(steps, n, inF));
         if (h0Slot >= 0 && inputs[h0Slot].RequiresGrad) Node.Flow(inputs[h0Slot], FromSpan<T>(dh, [n, hid], x.DType));
         if (c0Slot >= 0 && inputs[c0Slot].RequiresGrad) Node.Flow(inputs[c0Slot], FromSpan<T>(dc!, [n, hid], x.DType));
+        StoragePool.Recycle(dx.data);
+        if (gru) StoragePool.Recycle(dhpT.data);
     }
 
     static Tensor FromSpan<T>(T[] values, int[] shape, DType dtype) where T : unmanaged

@@ -121,6 +121,15 @@ public static class StoragePool
         list.Clear();
     }
 
+    /// <summary>Hands back an array only its caller references (an op's private scratch or saved buffer, once
+    /// nothing can read it again): the next allocation of its length and type may reuse it.</summary>
+    internal static void Recycle(Array array)
+    {
+        if (array.Length < MinElements || MaxBytes <= 0) return;
+        owned?.Remove(array);
+        Return(array);
+    }
+
     static void Return(Array array)
     {
         DType dtype;
