@@ -171,6 +171,7 @@ public sealed partial class Tensor
         fixed (T* pX = s.X.Span<T>(), pWih = wih.Span<T>(), pWhh = whh.Span<T>(), pG = gates, pS = states, pHp = hp)
         {
             Mm(false, true, steps * n, gh, inF, pX, inF, pWih, inF, T.One, pG, gh);
+            using var packed = Pack(true, hid, gh, pWhh, hid); // op(B) = Wₕₕᵀ, packed once for all steps
             for (int step = 0; step < steps; step++)
             {
                 int t = s.Reverse ? steps - 1 - step : step;
@@ -180,9 +181,9 @@ public sealed partial class Tensor
                 if (gru)
                 {
                     for (int b = 0; b < n; b++) { if (bh is null) hp.AsSpan(b * gh, gh).Clear(); else bh.CopyTo(hp.AsSpan(b * gh, gh)); }
-                    Mm(false, true, n, gh, hid, hPrev, hid, pWhh, hid, T.One, pHp, gh);
+                    StepMm(packed, true, n, gh, hid, hPrev, hid, pWhh, hid, pHp, gh);
                 }
-                else Mm(false, true, n, gh, hid, hPrev, hid, pWhh, hid, T.One, pG + (long)t * n * gh, gh);
+                else StepMm(packed, true, n, gh, hid, hPrev, hid, pWhh, hid, pG + (long)t * n * gh, gh);
                 for (int b = 0; b < n; b++)
                 {
                     var row = gt.Slice(b * gh, gh);
@@ -240,6 +241,7 @@ public sealed partial class Tensor
         var direct = new T[plane];   // the part of ∂L/∂h that does not go through Wₕₕ
         fixed (T* pWhh = whh.Span<T>(), pDhp = dhps, pDh = dh, pDirect = direct)
         {
+            using var packed = Pack(false, gh, hid, pWhh, hid); // op(B) = Wₕₕ
             for (int step = steps - 1; step >= 0; step--)
             {
                 int t = s.Reverse ? steps - 1 - step : step;
@@ -278,7 +280,7 @@ public sealed partial class Tensor
                 }
                 // ∂L/∂h_prev = direct part + ∂L/∂(recurrent projection)·Wₕₕ
                 direct.CopyTo(dh, 0);
-                Mm(false, false, n, hid, gh, pDhp + (long)t * n * gh, gh, pWhh, hid, T.One, pDh, hid);
+                StepMm(packed, false, n, hid, gh, pDhp + (long)t * n * gh, gh, pWhh, hid, pDh, hid);
             }
         }
 
@@ -316,6 +318,19 @@ public sealed partial class Tensor
         fixed (T* pa = ac.Span<T>(), pb = bc.Span<T>(), pc = c.Span<T>())
             Mm(ta, tb, m, n, k, pa, lda, pb, ldb, T.Zero, pc, n);
         return c;
+    }
+
+    /// <summary>float32: op(B) packed once for the per-step GEMMs (<see cref="Gemm.PackedB"/>); float64: null.</summary>
+    static unsafe Gemm.PackedB? Pack<T>(bool transB, int k, int n, T* b, int ldb) where T : unmanaged =>
+        typeof(T) == typeof(float) ? new Gemm.PackedB(transB, k, n, (float*)b, ldb) : null;
+
+    /// <summary>C += A·op(B) for one step, with the packed B when there is one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void StepMm<T>(Gemm.PackedB? packed, bool transB, int m, int n, int k, T* a, int lda, T* b, int ldb, T* c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (packed is not null) Gemm.SgemmPacked(false, m, (float*)a, lda, packed, 1f, (float*)c, ldc);
+        else Mm(false, transB, m, n, k, a, lda, b, ldb, T.One, c, ldc);
     }
 
     /// <summary>GEMM with alpha = 1 for either float type.</summary>
