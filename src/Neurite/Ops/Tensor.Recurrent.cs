@@ -162,15 +162,18 @@ public sealed partial class Tensor
         var bx = new T[gh];
         if (bih is not null) bih.Span<T>().CopyTo(bx);
         if (bhh is not null && !gru) { var b = bhh.Span<T>(); for (int j = 0; j < gh; j++) bx[j] += b[j]; }
-        for (int r = 0; r < steps * n; r++) bx.CopyTo(gates.Slice(r * gh, gh));
+        bool biasInGemm = typeof(T) == typeof(float);
+        if (!biasInGemm) for (int r = 0; r < steps * n; r++) bx.CopyTo(gates.Slice(r * gh, gh));
         var hp = gru ? new T[n * gh] : null;
         var bh = gru && bhh is not null ? bhh.Span<T>().ToArray() : null;
         var hnAll = s.HiddenN is null ? default : s.HiddenN.Span<T>();
         var lengths = s.Lengths;
         bool relu = mode == RecurrentMode.RnnRelu;
-        fixed (T* pX = s.X.Span<T>(), pWih = wih.Span<T>(), pWhh = whh.Span<T>(), pG = gates, pS = states, pHp = hp)
+        fixed (T* pX = s.X.Span<T>(), pWih = wih.Span<T>(), pWhh = whh.Span<T>(), pG = gates, pS = states, pHp = hp, pBx = bx)
         {
-            Mm(false, true, steps * n, gh, inF, pX, inF, pWih, inF, T.One, pG, gh);
+            // float32: the biases are added to each GEMM tile while it is in cache (no separate pass over T·N·G·H)
+            if (biasInGemm) Gemm.SgemmBiasRelu(false, true, steps * n, gh, inF, (float*)pX, inF, (float*)pWih, inF, (float*)pG, gh, (float*)pBx, relu: false);
+            else Mm(false, true, steps * n, gh, inF, pX, inF, pWih, inF, T.One, pG, gh);
             using var packed = Pack(true, hid, gh, pWhh, hid); // op(B) = Wₕₕᵀ, packed once for all steps
             for (int step = 0; step < steps; step++)
             {
@@ -292,8 +295,10 @@ public sealed partial class Tensor
             Node.Flow(inputs[1], MmNew<T>(true, false, gh, inF, steps * n, dx, gh, x, inF));
         if (inputs[2].RequiresGrad)
             Node.Flow(inputs[2], MmNew<T>(true, false, gh, hid, steps * n, dhpT, gh, s.States.Narrow(0, initial, steps), hid));
-        if (bihSlot >= 0 && inputs[bihSlot].RequiresGrad) Node.Flow(inputs[bihSlot], dx.Reshape(steps * n, gh).Sum(0));
-        if (bhhSlot >= 0 && inputs[bhhSlot].RequiresGrad) Node.Flow(inputs[bhhSlot], dhpT.Reshape(steps * n, gh).Sum(0));
+        Tensor? dbx = bihSlot >= 0 && inputs[bihSlot].RequiresGrad || !gru && bhhSlot >= 0 && inputs[bhhSlot].RequiresGrad ? dx.Reshape(steps * n, gh).Sum(0) : null;
+        if (bihSlot >= 0 && inputs[bihSlot].RequiresGrad) Node.Flow(inputs[bihSlot], dbx!);
+        // both biases of the LSTM and RNN enter the same sum, so they share one gradient (Flow never writes into it)
+        if (bhhSlot >= 0 && inputs[bhhSlot].RequiresGrad) Node.Flow(inputs[bhhSlot], gru ? dhpT.Reshape(steps * n, gh).Sum(0) : dbx!);
         if (inputs[0].RequiresGrad)
             Node.Flow(inputs[0], MmNew<T>(false, false, steps * n, inF, gh, dx, gh, wih, inF).Reshape(steps, n, inF));
         if (h0Slot >= 0 && inputs[h0Slot].RequiresGrad) Node.Flow(inputs[h0Slot], FromSpan<T>(dh, [n, hid], x.DType));
