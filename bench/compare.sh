@@ -6,8 +6,8 @@
 #   ROUNDS=5 bench/compare.sh gemm    more rounds (default 3)
 # Installs PyTorch/numpy/OpenBLAS with apt-get when they are missing (as root), builds Neurite.Bench in Release,
 # then runs each workload in ROUNDS rounds, Neurite and PyTorch interleaved (A B A B, the order flipped every other
-# round so drift hits both alike). PyTorch runs in all four settings torch threads 1/2 × OPENBLAS_NUM_THREADS 1/2
-# with OMP_WAIT_POLICY=PASSIVE; the table compares Neurite with PyTorch's best setting that uses at most as many
+# round so drift hits both alike). PyTorch runs in all eight settings torch threads 1/2 × OPENBLAS_NUM_THREADS 1/2
+# × OMP_WAIT_POLICY default/PASSIVE; the table compares Neurite with PyTorch's best setting that uses at most as many
 # threads. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed from the environment of the Python commands only
 # (they pin OpenBLAS to a Haswell kernel, which halves its speed on this AVX-512 machine).
 # Raw JSON lines are kept in $OUT (default bench/pytorch/results/compare-<date>.jsonl).
@@ -49,12 +49,14 @@ mkdir -p bench/pytorch/results
 OUT=${OUT:-bench/pytorch/results/compare-$(date +%Y%m%d-%H%M%S).jsonl}
 : >"$OUT"
 
-torch_run() { # torch_threads blas_threads script args...: one PyTorch process in one setting
-  local t=$1 b=$2; shift 2
-  OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=$b env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+torch_run() { # torch_threads blas_threads wait_policy script args...: one PyTorch process in one setting
+  local t=$1 b=$2 w=$3; shift 3
+  local policy=(-u OMP_WAIT_POLICY); [ "$w" = default ] || policy=(OMP_WAIT_POLICY="$w")
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${policy[@]}" OPENBLAS_NUM_THREADS="$b" \
     $PY "bench/pytorch/$1" "${@:2}" --threads "$t" >>"$OUT"
 }
-torch_all() { for t in 1 2; do for b in 1 2; do torch_run "$t" "$b" "$@"; done; done; }
+# Every setting: torch threads 1/2 × BLAS threads 1/2 × OpenMP wait policy default (spinning) / PASSIVE.
+torch_all() { for t in 1 2; do for b in 1 2; do for w in default PASSIVE; do torch_run "$t" "$b" "$w" "$@"; done; done; done; }
 
 max_rss() { # workload label command...: max RSS (MB) of a process, from /usr/bin/time -v, as a JSON line
   local workload=$1 label=$2; shift 2

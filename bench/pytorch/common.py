@@ -24,6 +24,7 @@ def setup(args):
     torch.manual_seed(0)
     blas = int(os.environ.get("OPENBLAS_NUM_THREADS", "0") or 0)
     return {"torch_threads": torch.get_num_threads(), "blas_threads": blas,
+            "wait_policy": os.environ.get("OMP_WAIT_POLICY", "default"),
             "threads": max(torch.get_num_threads(), blas)}
 
 

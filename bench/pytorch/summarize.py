@@ -37,7 +37,7 @@ for r in rows:
         continue
     variant = f'n={r["n"]}' if w == "gemm" else r.get("case", "")
     impl = r["impl"]
-    setting = (r.get("torch_threads", r["threads"]), r.get("blas_threads", r["threads"])) if impl != "neurite" else (r["threads"], r["threads"])
+    setting = (r.get("torch_threads", r["threads"]), r.get("blas_threads", r["threads"]), r.get("wait_policy", "PASSIVE")) if impl != "neurite" else (r["threads"], r["threads"], "")
     for key, _, _ in METRICS[w]:
         if key in r:
             samples[(w, variant, key)][impl][setting].append(r[key])
@@ -52,7 +52,7 @@ def med(xs):
 
 
 def best(settings, budget, higher):
-    cands = {s: med(v) for s, v in settings.items() if max(s) <= budget and v}
+    cands = {s: med(v) for s, v in settings.items() if max(s[0], s[1]) <= budget and v}
     if not cands:
         return None, None
     s = (max if higher else min)(cands, key=cands.get)
@@ -76,14 +76,14 @@ for (w, variant, key), impls in samples.items():
             if budget == "best":
                 n_val, n_set = best(neu, b, higher)
             else:  # thread-for-thread: Neurite at exactly this many threads
-                n_val, n_set = med(neu.get((budget, budget), [])), (budget, budget)
+                n_val, n_set = med(neu.get((budget, budget, ""), [])), (budget, budget, "")
             p_val, p_set = best(impls[ref], b, higher)
             if n_val is None and p_val is None:
                 continue
             ratio = None
             if n_val and p_val:
                 ratio = n_val / p_val if higher else p_val / n_val
-            setting = f"torch {p_set[0]}/BLAS {p_set[1]}" if p_set and ref == "pytorch" else f"BLAS {p_set[1]}" if p_set else ""
+            setting = f"torch {p_set[0]}/BLAS {p_set[1]}/{p_set[2]}" if p_set and ref == "pytorch" else f"BLAS {p_set[1]}" if p_set else ""
             nthreads = f" (Neurite {n_set[0]})" if budget == "best" and n_set else ""
             table.append((w, metric + ("" if ref == "pytorch" else f" [{ref}]"), str(budget), fmt(n_val), fmt(p_val),
                           setting + nthreads, "—" if ratio is None else f"{ratio:.2f}"))
@@ -107,7 +107,7 @@ for (w, variant, key), impls in samples.items():
     for ref, settings in impls.items():
         if ref == "neurite":
             continue
-        vals = ", ".join(f"t{s[0]}/b{s[1]}: {fmt(med(v))}" for s, v in sorted(settings.items()))
+        vals = ", ".join(f"t{s[0]}/b{s[1]}/{s[2]}: {fmt(med(v))}" for s, v in sorted(settings.items()))
         lines.append(f"{w} {key} {variant} [{ref}]: {vals}".replace("  ", " "))
 for l in lines:
     print(("- " if markdown else "  ") + l)

@@ -90,6 +90,7 @@ public sealed partial class Tensor
                 if (st.X.DType == DType.Float32) RecurrentBackward<float>(node, st, grads);
                 else RecurrentBackward<double>(node, st, grads);
             }, saved);
+        else saved.ReleaseBuffers(); // inference: nothing will read the gates again
         return result;
     }
 
