@@ -167,9 +167,6 @@ public sealed partial class Tensor
         if (!biasInGemm) for (int r = 0; r < steps * n; r++) bx.CopyTo(gates.Slice(r * gh, gh));
         var hp = gru ? new T[n * gh] : null;
         var bh = gru && bhh is not null ? bhh.Span<T>().ToArray() : null;
-        var hnAll = s.HiddenN is null ? default : s.HiddenN.Span<T>();
-        var lengths = s.Lengths;
-        bool relu = mode == RecurrentMode.RnnRelu;
         fixed (T* pX = s.X.Span<T>(), pWih = wih.Span<T>(), pWhh = whh.Span<T>(), pG = gates, pS = states, pHp = hp, pBx = bx)
         {
             // float32: the biases are added to each GEMM tile while it is in cache (no separate pass over T·N·G·H)
@@ -181,37 +178,63 @@ public sealed partial class Tensor
                 int t = s.Reverse ? steps - 1 - step : step;
                 int prev = s.Reverse ? t + 2 : t, next = t + 1;
                 T* hPrev = pS + (long)prev * plane;
-                var gt = gates.Slice(t * n * gh, n * gh);
                 if (gru)
                 {
                     for (int b = 0; b < n; b++) { if (bh is null) hp.AsSpan(b * gh, gh).Clear(); else bh.CopyTo(hp.AsSpan(b * gh, gh)); }
                     StepMm(packed, true, n, gh, hid, hPrev, hid, pWhh, hid, pHp, gh);
                 }
                 else StepMm(packed, true, n, gh, hid, hPrev, hid, pWhh, hid, pG + (long)t * n * gh, gh);
-                for (int b = 0; b < n; b++)
-                {
-                    var row = gt.Slice(b * gh, gh);
-                    var hNew = states.Slice(next * plane + b * hid, hid);
-                    var hOld = states.Slice(prev * plane + b * hid, hid);
-                    switch (mode)
-                    {
-                        case RecurrentMode.Lstm:
-                            RecurrentCells.LstmForward<T>(row, cells.Slice(prev * plane + b * hid, hid), cells.Slice(next * plane + b * hid, hid), hNew, hid);
-                            break;
-                        case RecurrentMode.Gru:
-                            RecurrentCells.GruForward<T>(row, hp.AsSpan(b * gh, gh), hOld, hnAll.Slice(t * plane + b * hid, hid), hNew, hid);
-                            break;
-                        default:
-                            RecurrentCells.RnnForward<T>(row, hNew, relu);
-                            break;
-                    }
-                    if (lengths is not null && t >= lengths[b])
-                    {
-                        // padding: the state passes through unchanged
-                        hOld.CopyTo(hNew);
-                        if (s.Cells is not null) cells.Slice(prev * plane + b * hid, hid).CopyTo(cells.Slice(next * plane + b * hid, hid));
-                    }
-                }
+                var rows = new StepRows<T>(s, hp, t, prev, next);
+                if (SplitRows(n, gh)) Threads.For(2, rows, static (part, r) => ForwardRows(in r, part == 0 ? 0 : r.S.X.shape[1] / 2, part == 0 ? r.S.X.shape[1] / 2 : r.S.X.shape[1]));
+                else ForwardRows(in rows, 0, n);
+            }
+        }
+    }
+
+    /// <summary>Rows worth splitting over two threads: the per-step kernels of a batch of 32 through 256 LSTM units
+    /// take ~70 µs, far above a hand-off.</summary>
+    static bool SplitRows(int n, int gh) => Threads.Count > 1 && n >= 8 && (long)n * gh >= 4096;
+
+    /// <summary>One step's rows for a worker: the saved buffers, the GRU's recurrent projection, the step's slots.</summary>
+    readonly struct StepRows<T>(RecurrentSaved s, T[]? hp, int t, int prev, int next) where T : unmanaged
+    {
+        public readonly RecurrentSaved S = s;
+        public readonly T[]? Hp = hp;
+        public readonly int Time = t, Prev = prev, Next = next;
+    }
+
+    /// <summary>The fused cell kernel on rows b0…b1 of one step; padded rows pass the state through.</summary>
+    static void ForwardRows<T>(in StepRows<T> r, int b0, int b1) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var s = r.S;
+        int n = s.X.shape[1], gh = s.Gates.shape[2], hid = s.States.shape[2], plane = n * hid, t = r.Time, prev = r.Prev, next = r.Next;
+        var gates = s.Gates.Span<T>();
+        var states = s.States.Span<T>();
+        var cells = s.Cells is null ? default : s.Cells.Span<T>();
+        var hnAll = s.HiddenN is null ? default : s.HiddenN.Span<T>();
+        bool relu = s.Mode == RecurrentMode.RnnRelu;
+        for (int b = b0; b < b1; b++)
+        {
+            var row = gates.Slice((t * n + b) * gh, gh);
+            var hNew = states.Slice(next * plane + b * hid, hid);
+            var hOld = states.Slice(prev * plane + b * hid, hid);
+            switch (s.Mode)
+            {
+                case RecurrentMode.Lstm:
+                    RecurrentCells.LstmForward<T>(row, cells.Slice(prev * plane + b * hid, hid), cells.Slice(next * plane + b * hid, hid), hNew, hid);
+                    break;
+                case RecurrentMode.Gru:
+                    RecurrentCells.GruForward<T>(row, r.Hp.AsSpan(b * gh, gh), hOld, hnAll.Slice(t * plane + b * hid, hid), hNew, hid);
+                    break;
+                default:
+                    RecurrentCells.RnnForward<T>(row, hNew, relu);
+                    break;
+            }
+            if (s.Lengths is { } lengths && t >= lengths[b])
+            {
+                // padding: the state passes through unchanged
+                hOld.CopyTo(hNew);
+                if (s.Cells is not null) cells.Slice(prev * plane + b * hid, hid).CopyTo(cells.Slice(next * plane + b * hid, hid));
             }
         }
     }
@@ -233,15 +256,8 @@ public sealed partial class Tensor
         if (lstm && grads.Length > 2 && grads[2] is { } gcn) gcn.Contiguous().Span<T>().CopyTo(dc);
         var dx = Uninitialized([steps, n, gh], x.DType);     // ∂L/∂(input projection) by time
         var dhpT = gru ? Uninitialized([steps, n, gh], x.DType) : dx; // ∂L/∂(recurrent projection)
-        var dxs = dx.Span<T>();
         var dhps = dhpT.Span<T>();
-        var gates = s.Gates.Span<T>();
-        var states = s.States.Span<T>();
-        var cells = s.Cells is null ? default : s.Cells.Span<T>();
-        var hnAll = s.HiddenN is null ? default : s.HiddenN.Span<T>();
-        var gOutS = gOut is null ? default : gOut.Span<T>();
-        var lengths = s.Lengths;
-        var scratch = new T[hid];
+        T[][] scratch = [new T[hid], new T[hid]]; // one per worker
         var direct = new T[plane];   // the part of ∂L/∂h that does not go through Wₕₕ
         fixed (T* pWhh = whh.Span<T>(), pDhp = dhps, pDh = dh, pDirect = direct)
         {
@@ -250,38 +266,9 @@ public sealed partial class Tensor
             {
                 int t = s.Reverse ? steps - 1 - step : step;
                 int prev = s.Reverse ? t + 2 : t, next = t + 1;
-                for (int b = 0; b < n; b++)
-                {
-                    var dhRow = dh.AsSpan(b * hid, hid);
-                    var dGx = dxs.Slice((t * n + b) * gh, gh);
-                    var dGh = dhps.Slice((t * n + b) * gh, gh);
-                    var directRow = direct.AsSpan(b * hid, hid);
-                    if (lengths is not null && t >= lengths[b])
-                    {
-                        // padding passed the state through: its gradient passes back the same way
-                        dGx.Clear();
-                        if (gru) dGh.Clear();
-                        dhRow.CopyTo(directRow);
-                        continue;
-                    }
-                    if (!gOutS.IsEmpty) System.Numerics.Tensors.TensorPrimitives.Add<T>(dhRow, gOutS.Slice((t * n + b) * hid, hid), dhRow);
-                    var row = gates.Slice((t * n + b) * gh, gh);
-                    switch (mode)
-                    {
-                        case RecurrentMode.Lstm:
-                            RecurrentCells.LstmBackward<T>(row, cells.Slice(prev * plane + b * hid, hid), cells.Slice(next * plane + b * hid, hid),
-                                dhRow, dc.AsSpan(b * hid, hid), dGx, scratch, hid);
-                            directRow.Clear();
-                            break;
-                        case RecurrentMode.Gru:
-                            RecurrentCells.GruBackward<T>(row, hnAll.Slice(t * plane + b * hid, hid), states.Slice(prev * plane + b * hid, hid), dhRow, dGx, dGh, directRow, hid);
-                            break;
-                        default:
-                            RecurrentCells.RnnBackward<T>(states.Slice(next * plane + b * hid, hid), dhRow, dGx, relu);
-                            directRow.Clear();
-                            break;
-                    }
-                }
+                var rows = new BackRows<T>(s, dh, dc, dx, dhpT, direct, gOut, scratch, t, prev, next);
+                if (SplitRows(n, gh)) Threads.For(2, rows, static (part, r) => BackwardRows(in r, part, part == 0 ? 0 : r.S.X.shape[1] / 2, part == 0 ? r.S.X.shape[1] / 2 : r.S.X.shape[1]));
+                else BackwardRows(in rows, 0, 0, n);
                 // ∂L/∂h_prev = direct part + ∂L/∂(recurrent projection)·Wₕₕ
                 direct.CopyTo(dh, 0);
                 StepMm(packed, false, n, hid, gh, pDhp + (long)t * n * gh, gh, pWhh, hid, pDh, hid);
@@ -306,6 +293,67 @@ public sealed partial class Tensor
         if (c0Slot >= 0 && inputs[c0Slot].RequiresGrad) Node.Flow(inputs[c0Slot], FromSpan<T>(dc!, [n, hid], x.DType));
         StoragePool.Recycle(dx.data);
         if (gru) StoragePool.Recycle(dhpT.data);
+    }
+
+    /// <summary>One backward step's rows for a worker.</summary>
+    readonly struct BackRows<T>(RecurrentSaved s, T[] dh, T[]? dc, Tensor dx, Tensor dhp, T[] direct, Tensor? gOut, T[][] scratch, int t, int prev, int next)
+        where T : unmanaged
+    {
+        public readonly RecurrentSaved S = s;
+        public readonly T[] Dh = dh, Direct = direct;
+        public readonly T[]? Dc = dc;
+        public readonly Tensor Dx = dx, Dhp = dhp;
+        public readonly Tensor? GOut = gOut;
+        public readonly T[][] Scratch = scratch;
+        public readonly int Time = t, Prev = prev, Next = next;
+    }
+
+    /// <summary>Backward of the cell kernel on rows b0…b1 of one step: the gate gradients of the step, and the
+    /// part of ∂L/∂h_prev that does not pass through Wₕₕ.</summary>
+    static void BackwardRows<T>(in BackRows<T> r, int part, int b0, int b1) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var s = r.S;
+        int n = s.X.shape[1], gh = s.Gates.shape[2], hid = s.States.shape[2], plane = n * hid, t = r.Time, prev = r.Prev, next = r.Next;
+        bool gru = s.Mode == RecurrentMode.Gru, relu = s.Mode == RecurrentMode.RnnRelu;
+        var dxs = r.Dx.Span<T>();
+        var dhps = r.Dhp.Span<T>();
+        var gates = s.Gates.Span<T>();
+        var states = s.States.Span<T>();
+        var cells = s.Cells is null ? default : s.Cells.Span<T>();
+        var hnAll = s.HiddenN is null ? default : s.HiddenN.Span<T>();
+        var gOut = r.GOut is null ? default : r.GOut.Span<T>();
+        for (int b = b0; b < b1; b++)
+        {
+            var dhRow = r.Dh.AsSpan(b * hid, hid);
+            var dGx = dxs.Slice((t * n + b) * gh, gh);
+            var dGh = dhps.Slice((t * n + b) * gh, gh);
+            var directRow = r.Direct.AsSpan(b * hid, hid);
+            if (s.Lengths is { } lengths && t >= lengths[b])
+            {
+                // padding passed the state through: its gradient passes back the same way
+                dGx.Clear();
+                if (gru) dGh.Clear();
+                dhRow.CopyTo(directRow);
+                continue;
+            }
+            if (!gOut.IsEmpty) System.Numerics.Tensors.TensorPrimitives.Add<T>(dhRow, gOut.Slice((t * n + b) * hid, hid), dhRow);
+            var row = gates.Slice((t * n + b) * gh, gh);
+            switch (s.Mode)
+            {
+                case RecurrentMode.Lstm:
+                    RecurrentCells.LstmBackward<T>(row, cells.Slice(prev * plane + b * hid, hid), cells.Slice(next * plane + b * hid, hid),
+                        dhRow, r.Dc.AsSpan(b * hid, hid), dGx, r.Scratch[part], hid);
+                    directRow.Clear();
+                    break;
+                case RecurrentMode.Gru:
+                    RecurrentCells.GruBackward<T>(row, hnAll.Slice(t * plane + b * hid, hid), states.Slice(prev * plane + b * hid, hid), dhRow, dGx, dGh, directRow, hid);
+                    break;
+                default:
+                    RecurrentCells.RnnBackward<T>(states.Slice(next * plane + b * hid, hid), dhRow, dGx, relu);
+                    directRow.Clear();
+                    break;
+            }
+        }
     }
 
     static Tensor FromSpan<T>(T[] values, int[] shape, DType dtype) where T : unmanaged

@@ -150,23 +150,34 @@ public class RecurrentLayerTests
 public class RecurrentFloat32Tests
 {
     [Theory]
-    [InlineData(RecurrentMode.Lstm)]
-    [InlineData(RecurrentMode.Gru)]
-    [InlineData(RecurrentMode.RnnTanh)]
-    public void Float32_equals_float64(RecurrentMode mode)
+    [InlineData(RecurrentMode.Lstm, 5, 40, 1)]   // 40 units: vector bodies and scalar tails in the row kernels
+    [InlineData(RecurrentMode.Gru, 5, 40, 1)]
+    [InlineData(RecurrentMode.RnnTanh, 5, 40, 1)]
+    [InlineData(RecurrentMode.Lstm, 17, 72, 2)]  // rows split over two threads (an odd batch)
+    [InlineData(RecurrentMode.Gru, 17, 72, 2)]
+    [InlineData(RecurrentMode.RnnRelu, 20, 210, 2)]
+    public void Float32_equals_float64(RecurrentMode mode, int N, int H, int threads)
     {
-        const int T = 9, N = 5, I = 20, H = 40; // 40 units: vector bodies and scalar tails in the row kernels
+        int saved = Neurite.Kernels.Threads.Count;
+        Neurite.Kernels.Threads.Count = threads;
+        try { Compare(mode, N, H); }
+        finally { Neurite.Kernels.Threads.Count = saved; }
+    }
+
+    static void Compare(RecurrentMode mode, int N, int H)
+    {
+        const int T = 9, I = 20;
         RecurrentBase Make(DType d) => mode switch
         {
             RecurrentMode.Lstm => new Lstm(I, H, 2, bidirectional: true, generator: new Generator(4), dtype: d),
             RecurrentMode.Gru => new Gru(I, H, 2, bidirectional: true, generator: new Generator(4), dtype: d),
-            _ => new Rnn(I, H, 2, bidirectional: true, generator: new Generator(4), dtype: d),
+            _ => new Rnn(I, H, 2, relu: mode == RecurrentMode.RnnRelu, bidirectional: true, generator: new Generator(4), dtype: d),
         };
         var m32 = Make(DType.Float32);
         var m64 = Make(DType.Float64);
         var x64 = Tensor.Randn([T, N, I], new Generator(6), DType.Float64).RequireGrad();
         var x32 = x64.Detach().To(DType.Float32).RequireGrad();
-        int[] lengths = [9, 4, 1, 7, 9];
+        int[] lengths = Enumerable.Range(0, N).Select(b => new[] { 9, 4, 1, 7, 9 }[b % 5]).ToArray();
         var (o32, h32, _) = RecurrentGradTests.Run(m32, x32, null, null, lengths);
         var (o64, h64, _) = RecurrentGradTests.Run(m64, x64, null, null, lengths);
         var w = Tensor.Randn(o64.Shape.ToArray(), new Generator(8), DType.Float64);
