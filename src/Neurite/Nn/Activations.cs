@@ -1,40 +1,71 @@
 namespace Neurite.Nn;
 
-// Every activation of the seed notes as a layer, so networks can be written as a Sequential.
+// Every activation of the seed notes as a layer, so networks can be written as a Sequential. The element-wise ones
+// name the Activation they apply (IActivationModule), so Sequential can fuse them into the layer before.
 
 /// <summary>max(x, 0).</summary>
-public sealed class ReLU : Module { public override Tensor Forward(Tensor x) => x.Relu(); }
+public sealed class ReLU : Module, IActivationModule
+{
+    public Activation Activation => Activation.ReLU;
+    public override Tensor Forward(Tensor x) => x.Relu();
+}
 
 /// <summary>σ(x) = 1/(1 + e^−x).</summary>
-public sealed class Sigmoid : Module { public override Tensor Forward(Tensor x) => x.Sigmoid(); }
+public sealed class Sigmoid : Module, IActivationModule
+{
+    public Activation Activation => Activation.Sigmoid;
+    public override Tensor Forward(Tensor x) => x.Sigmoid();
+}
 
 /// <summary>tanh(x).</summary>
-public sealed class Tanh : Module { public override Tensor Forward(Tensor x) => x.Tanh(); }
+public sealed class Tanh : Module, IActivationModule
+{
+    public Activation Activation => Activation.Tanh;
+    public override Tensor Forward(Tensor x) => x.Tanh();
+}
 
 /// <summary>ln(1 + eˣ).</summary>
-public sealed class Softplus : Module { public override Tensor Forward(Tensor x) => x.Softplus(); }
+public sealed class Softplus : Module, IActivationModule
+{
+    public Activation Activation => Activation.Softplus;
+    public override Tensor Forward(Tensor x) => x.Softplus();
+}
 
 /// <summary>x·Φ(x).</summary>
-public sealed class GELU : Module { public override Tensor Forward(Tensor x) => x.Gelu(); }
+public sealed class GELU : Module, IActivationModule
+{
+    public Activation Activation => Activation.GELU;
+    public override Tensor Forward(Tensor x) => x.Gelu();
+}
 
 /// <summary>The Heaviside step of the perceptron (no gradient).</summary>
-public sealed class Step : Module { public override Tensor Forward(Tensor x) => x.Step(); }
+public sealed class Step : Module, IActivationModule
+{
+    public Activation Activation => Activation.Step;
+    public override Tensor Forward(Tensor x) => x.Step();
+}
 
 /// <summary>Returns its input unchanged.</summary>
-public sealed class Identity : Module { public override Tensor Forward(Tensor x) => x; }
+public sealed class Identity : Module, IActivationModule
+{
+    public Activation Activation => Activation.None;
+    public override Tensor Forward(Tensor x) => x;
+}
 
 /// <summary>x for x &gt; 0, αx otherwise.</summary>
-public sealed class LeakyReLU(double alpha = 0.01) : Module
+public sealed class LeakyReLU(double alpha = 0.01) : Module, IActivationModule
 {
     public double Alpha { get; } = alpha;
+    public Activation Activation => Activation.LeakyReLU(Alpha);
     public override Tensor Forward(Tensor x) => x.LeakyRelu(Alpha);
     public override string Describe() => $"LeakyReLU(α={Alpha})";
 }
 
 /// <summary>x for x &gt; 0, α(eˣ − 1) otherwise.</summary>
-public sealed class ELU(double alpha = 1.0) : Module
+public sealed class ELU(double alpha = 1.0) : Module, IActivationModule
 {
     public double Alpha { get; } = alpha;
+    public Activation Activation => Activation.ELU(Alpha);
     public override Tensor Forward(Tensor x) => x.Elu(Alpha);
     public override string Describe() => $"ELU(α={Alpha})";
 }

@@ -10,10 +10,11 @@ namespace Neurite.Nn;
 /// Default initialisation is PyTorch's: kaiming-uniform with a = √5, i.e. U(±1/√fan_in) with fan_in = in/groups·kH·kW,
 /// and the bias from the same bound. Groups split the channels into independent convolutions (groups = in is a
 /// depthwise convolution). A 1×1 convolution mixes channels at each position like a fully connected layer (seed 003:
-/// Network in Network, Inception) and runs without im2col.
+/// Network in Network, Inception) and runs without im2col. With an <see cref="Nn.Activation"/> the layer computes
+/// activation(W ⋆ x + b); ReLU runs in the convolution kernel's store (one op, <c>conv2d_relu</c>), any other as its own op.
 /// </remarks>
-/// <example><code>var conv = new Conv2d(3, 16, 5, padding: Padding.Same);  // Conv2d(3 → 16, k=5, s=1, p=same)</code></example>
-public sealed class Conv2d : Module
+/// <example><code>var conv = new Conv2d(3, 16, 5, padding: Padding.Same, activation: Activation.ReLU);  // Conv2d(3 → 16, k=5, s=1, p=same, relu)</code></example>
+public sealed class Conv2d : Module, IActivatable
 {
     /// <summary>Weight [out, in/groups, kH, kW].</summary>
     public Tensor Weight { get; }
@@ -29,10 +30,13 @@ public sealed class Conv2d : Module
     public (int H, int W) Dilation { get; }
     public int Groups { get; }
 
+    /// <summary>The activation applied to the output (<see cref="Nn.Activation.None"/> by default).</summary>
+    public Activation Activation { get; }
+
     /// <summary>A square kernel with the same stride and dilation on both axes.</summary>
     public Conv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, Padding padding = default, int dilation = 1, int groups = 1,
-        bool bias = true, Init? init = null, Generator? generator = null)
-        : this(inChannels, outChannels, (kernelSize, kernelSize), (stride, stride), padding, (dilation, dilation), groups, bias, init, generator) { }
+        bool bias = true, Init? init = null, Generator? generator = null, Activation activation = default)
+        : this(inChannels, outChannels, (kernelSize, kernelSize), (stride, stride), padding, (dilation, dilation), groups, bias, init, generator, activation) { }
 
     /// <param name="inChannels">Channels of the input.</param>
     /// <param name="outChannels">Channels of the output (the number of filters).</param>
@@ -44,11 +48,12 @@ public sealed class Conv2d : Module
     /// <param name="bias">Whether to learn an additive bias per output channel.</param>
     /// <param name="init">Weight initialiser; default U(±1/√fan_in) like PyTorch. The bias always uses that bound.</param>
     /// <param name="generator">Random source; default <see cref="Generator.Default"/>.</param>
+    /// <param name="activation">Applied to the output; default <see cref="Nn.Activation.None"/>.</param>
     public Conv2d(int inChannels, int outChannels, (int H, int W) kernelSize, (int H, int W)? stride = null, Padding padding = default,
-        (int H, int W)? dilation = null, int groups = 1, bool bias = true, Init? init = null, Generator? generator = null)
+        (int H, int W)? dilation = null, int groups = 1, bool bias = true, Init? init = null, Generator? generator = null, Activation activation = default)
     {
-        (InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, Groups) =
-            (inChannels, outChannels, kernelSize, stride ?? (1, 1), padding, dilation ?? (1, 1), groups);
+        (InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, Groups, Activation) =
+            (inChannels, outChannels, kernelSize, stride ?? (1, 1), padding, dilation ?? (1, 1), groups, activation);
         ConvChecks.Validate("Conv2d", inChannels, outChannels, [kernelSize.H, kernelSize.W], [Stride.H, Stride.W], [Dilation.H, Dilation.W], groups);
         var g = generator ?? Generator.Default;
         Weight = RegisterParameter("weight", Tensor.Zeros(outChannels, inChannels / groups, kernelSize.H, kernelSize.W));
@@ -61,10 +66,24 @@ public sealed class Conv2d : Module
         }
     }
 
-    public override Tensor Forward(Tensor x) => Tensor.Conv2d(x, Weight, Bias, Stride, PaddingFor(x), Dilation, Groups);
+    public override Tensor Forward(Tensor x) => Run(x, Activation);
 
-    /// <summary>ReLU(Forward(x)) in one op (<see cref="Sequential"/> uses it for a Conv2d followed by a ReLU).</summary>
-    internal Tensor ForwardRelu(Tensor x) => Tensor.Conv2dRelu(x, Weight, Bias, Stride, PaddingFor(x), Dilation, Groups);
+    /// <inheritdoc/>
+    public bool CanFuse(Activation activation) => activation.Fusable;
+
+    /// <summary><paramref name="then"/> applied to <see cref="Forward(Tensor)"/>: one op when this layer has no activation
+    /// of its own and the kernel applies <paramref name="then"/> (ReLU → <c>conv2d_relu</c>).</summary>
+    public Tensor Forward(Tensor x, Activation then) => Activation.IsNone ? Run(x, then) : then.Apply(Run(x, Activation));
+
+    Tensor Run(Tensor x, Activation activation) => Convolve(x, Weight, Bias, Stride, PaddingFor(x), Dilation, Groups, activation);
+
+    /// <summary>activation(conv2d(…)): the fused op when the kernel applies the activation, else the convolution then the activation's op.</summary>
+    internal static Tensor Convolve(Tensor x, Tensor weight, Tensor? bias, (int H, int W) stride, (int Top, int Bottom, int Left, int Right) padding,
+        (int H, int W) dilation, int groups, Activation activation) => activation.Epilogue switch
+    {
+        KernelEpilogue.Relu => Tensor.Conv2dRelu(x, weight, bias, stride, padding, dilation, groups),
+        _ => activation.Apply(Tensor.Conv2d(x, weight, bias, stride, padding, dilation, groups)),
+    };
 
     /// <summary>The padding on each side for this input, after checking that the input fits.</summary>
     (int, int, int, int) PaddingFor(Tensor x)
@@ -82,17 +101,19 @@ public sealed class Conv2d : Module
     /// <summary>The short name used in error messages, e.g. <c>Conv2d(3 → 16, k=5)</c>.</summary>
     string Name => $"Conv2d({InChannels} → {OutChannels}, k={ConvChecks.Pair(KernelSize)})";
 
-    /// <summary>E.g. <c>Conv2d(3 → 16, k=5, s=1, p=2)</c>; dilation, groups and a missing bias when not the default.</summary>
+    /// <summary>E.g. <c>Conv2d(3 → 16, k=5, s=1, p=2)</c>; dilation, groups, a missing bias and the activation when not the default.</summary>
     public override string Describe() =>
         $"Conv2d({InChannels} → {OutChannels}, k={ConvChecks.Pair(KernelSize)}, s={ConvChecks.Pair(Stride)}, p={Padding}" +
-        (Dilation != (1, 1) ? $", d={ConvChecks.Pair(Dilation)}" : "") + (Groups != 1 ? $", groups={Groups}" : "") + (Bias is null ? ", bias=False" : "") + ")";
+        (Dilation != (1, 1) ? $", d={ConvChecks.Pair(Dilation)}" : "") + (Groups != 1 ? $", groups={Groups}" : "") + (Bias is null ? ", bias=False" : "") +
+        ConvChecks.Suffix(Activation) + ")";
 }
 
 /// <summary>
 /// 1-D convolution layer over [N, C, L] input (e.g. sequences): weight [out, in/groups, k], bias [out], output
-/// [N, out, ⌊(L + padBefore + padAfter − dilation·(k − 1) − 1)/stride⌋ + 1]. Initialised like <see cref="Conv2d"/>.
+/// [N, out, ⌊(L + padBefore + padAfter − dilation·(k − 1) − 1)/stride⌋ + 1]. Initialised like <see cref="Conv2d"/>, and
+/// takes an <see cref="Nn.Activation"/> like it (ReLU fused into the kernel).
 /// </summary>
-public sealed class Conv1d : Module
+public sealed class Conv1d : Module, IActivatable
 {
     /// <summary>Weight [out, in/groups, k].</summary>
     public Tensor Weight { get; }
@@ -108,10 +129,13 @@ public sealed class Conv1d : Module
     public int Dilation { get; }
     public int Groups { get; }
 
+    /// <summary>The activation applied to the output (<see cref="Nn.Activation.None"/> by default).</summary>
+    public Activation Activation { get; }
+
     public Conv1d(int inChannels, int outChannels, int kernelSize, int stride = 1, Padding padding = default, int dilation = 1, int groups = 1,
-        bool bias = true, Init? init = null, Generator? generator = null)
+        bool bias = true, Init? init = null, Generator? generator = null, Activation activation = default)
     {
-        (InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, Groups) = (inChannels, outChannels, kernelSize, stride, padding, dilation, groups);
+        (InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, Groups, Activation) = (inChannels, outChannels, kernelSize, stride, padding, dilation, groups, activation);
         ConvChecks.Validate("Conv1d", inChannels, outChannels, [kernelSize], [stride], [dilation], groups);
         if (padding.H != padding.W) throw new ArgumentException($"Conv1d: padding must be one number, got {padding}", nameof(padding));
         var g = generator ?? Generator.Default;
@@ -125,19 +149,31 @@ public sealed class Conv1d : Module
         }
     }
 
-    public override Tensor Forward(Tensor x)
+    public override Tensor Forward(Tensor x) => Run(x, Activation);
+
+    /// <inheritdoc/>
+    public bool CanFuse(Activation activation) => activation.Fusable;
+
+    /// <summary><paramref name="then"/> applied to <see cref="Forward(Tensor)"/>, fused into the kernel when it can be.</summary>
+    public Tensor Forward(Tensor x, Activation then) => Activation.IsNone ? Run(x, then) : then.Apply(Run(x, Activation));
+
+    Tensor Run(Tensor x, Activation activation)
     {
         int span = Dilation * (KernelSize - 1) + 1;
         var pad = x.Rank == 3 ? Padding.Along(x.Shape[2], KernelSize, Stride, Dilation, height: false) : (0, 0);
         if (x.Rank != 3 || x.Shape[1] != InChannels || x.Shape[2] + pad.Item1 + pad.Item2 < span)
             throw new ShapeException($"Conv1d({InChannels} → {OutChannels}, k={KernelSize}) expects [N, {InChannels}, L]" +
                 (Padding.IsSame ? "" : $" with L ≥ {Math.Max(1, span - 2 * Padding.W)}") + $", got {ConvChecks.Format(x)}");
-        return Tensor.Conv1d(x, Weight, Bias, Stride, pad, Dilation, Groups);
+        return activation.Epilogue switch
+        {
+            KernelEpilogue.Relu => Tensor.Conv1dRelu(x, Weight, Bias, Stride, pad, Dilation, Groups),
+            _ => activation.Apply(Tensor.Conv1d(x, Weight, Bias, Stride, pad, Dilation, Groups)),
+        };
     }
 
     public override string Describe() =>
         $"Conv1d({InChannels} → {OutChannels}, k={KernelSize}, s={Stride}, p={Padding}" +
-        (Dilation != 1 ? $", d={Dilation}" : "") + (Groups != 1 ? $", groups={Groups}" : "") + (Bias is null ? ", bias=False" : "") + ")";
+        (Dilation != 1 ? $", d={Dilation}" : "") + (Groups != 1 ? $", groups={Groups}" : "") + (Bias is null ? ", bias=False" : "") + ConvChecks.Suffix(Activation) + ")";
 }
 
 /// <summary>Argument checks and message pieces shared by the convolution and pooling layers.</summary>
@@ -166,4 +202,7 @@ internal static class ConvChecks
     public static string Pair((int H, int W) p) => p.H == p.W ? p.H.ToString(CultureInfo.InvariantCulture) : $"{p.H}×{p.W}";
 
     public static string Format(Tensor t) => "[" + string.Join(", ", t.Shape.ToArray()) + "]";
+
+    /// <summary>", relu" for a layer's activation in its description, "" for none.</summary>
+    public static string Suffix(Activation a) => a.IsNone ? "" : ", " + a;
 }

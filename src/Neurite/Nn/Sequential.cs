@@ -28,10 +28,14 @@ public sealed class Sequential : Module
     {
         for (int i = 0; i < layers.Count; i++)
         {
-            // A Linear or Conv2d followed by a ReLU runs as one op (same result, one pass and one tensor fewer).
-            bool reluNext = i + 1 < layers.Count && layers[i + 1] is ReLU;
-            if (reluNext && layers[i] is Linear linear) { x = linear.ForwardRelu(x); i++; }
-            else if (reluNext && layers[i] is Conv2d conv) { x = conv.ForwardRelu(x); i++; }
+            // A layer without an activation of its own followed by an activation module its kernel applies (Linear or a
+            // convolution, then ReLU) runs as one op: same values and gradients, one pass and one tensor fewer.
+            if (layers[i] is IActivatable { Activation.IsNone: true } layer && i + 1 < layers.Count
+                && layers[i + 1] is IActivationModule next && layer.CanFuse(next.Activation))
+            {
+                x = layer.Forward(x, next.Activation);
+                i++;
+            }
             else x = layers[i].Forward(x);
         }
         return x;

@@ -31,8 +31,8 @@ public sealed partial class Tensor
 
     /// <summary>
     /// ReLU(Conv2d(…)) as one op: the direct kernel applies the ReLU to each tile as it stores it (other routes in
-    /// one pass over the output), and no pre-activation tensor is made. <see cref="Nn.Sequential"/> uses it for a
-    /// <see cref="Nn.Conv2d"/> followed by a <see cref="Nn.ReLU"/>.
+    /// one pass over the output), and no pre-activation tensor is made. <see cref="Nn.Conv2d"/> uses it for its ReLU
+    /// activation (also when <see cref="Nn.Sequential"/> hands it a following <see cref="Nn.ReLU"/>).
     /// </summary>
     internal static Tensor Conv2dRelu(Tensor input, Tensor weight, Tensor? bias, (int H, int W) stride, (int Top, int Bottom, int Left, int Right) padding, (int H, int W) dilation, int groups) =>
         Conv2d(input, weight, bias, stride, padding, dilation, groups, relu: true);
@@ -93,11 +93,19 @@ public sealed partial class Tensor
         Conv1d(input, weight, bias, stride, (padding, padding), dilation, groups);
 
     /// <summary>1-D convolution with separate padding before and after the sequence.</summary>
-    public static Tensor Conv1d(Tensor input, Tensor weight, Tensor? bias, int stride, (int Before, int After) padding, int dilation, int groups = 1)
+    public static Tensor Conv1d(Tensor input, Tensor weight, Tensor? bias, int stride, (int Before, int After) padding, int dilation, int groups = 1) =>
+        Conv1d(input, weight, bias, stride, padding, dilation, groups, relu: false);
+
+    /// <summary>ReLU(Conv1d(…)) as one op (the 2-D kernel's <c>conv2d_relu</c> on a height-1 view); <see cref="Nn.Conv1d"/>
+    /// uses it for its ReLU activation.</summary>
+    internal static Tensor Conv1dRelu(Tensor input, Tensor weight, Tensor? bias, int stride, (int Before, int After) padding, int dilation, int groups) =>
+        Conv1d(input, weight, bias, stride, padding, dilation, groups, relu: true);
+
+    static Tensor Conv1d(Tensor input, Tensor weight, Tensor? bias, int stride, (int Before, int After) padding, int dilation, int groups, bool relu)
     {
         if (input.Rank != 3 || weight.Rank != 3)
             throw new ShapeException($"conv1d: expects input [N, C, L] and weight [O, C/groups, k], got {Neurite.Shape.Format(input.shape)} and {Neurite.Shape.Format(weight.shape)}");
-        return Conv2d(input.Unsqueeze(2), weight.Unsqueeze(2), bias, (1, stride), (0, 0, padding.Before, padding.After), (1, dilation), groups).Squeeze(2);
+        return Conv2d(input.Unsqueeze(2), weight.Unsqueeze(2), bias, (1, stride), (0, 0, padding.Before, padding.After), (1, dilation), groups, relu).Squeeze(2);
     }
 
     static ConvGeometry ConvGeometryOf(Tensor input, Tensor weight, Tensor? bias, (int H, int W) stride, (int Top, int Bottom, int Left, int Right) pad, (int H, int W) dilation, int groups)

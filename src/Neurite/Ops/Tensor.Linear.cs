@@ -14,8 +14,8 @@ public sealed partial class Tensor
 
     /// <summary>
     /// ReLU(x·Wᵀ + b) as one op: the bias and the ReLU are applied to each GEMM tile while it is in cache, and no
-    /// pre-activation tensor is made. <see cref="Nn.Sequential"/> uses it for a <see cref="Nn.Linear"/> followed by
-    /// a <see cref="Nn.ReLU"/>; the result equals <c>Linear(x, weight, bias).Relu()</c>.
+    /// pre-activation tensor is made. <see cref="Nn.Linear"/> uses it for its ReLU activation (also when
+    /// <see cref="Nn.Sequential"/> hands it a following <see cref="Nn.ReLU"/>); the result equals <c>Linear(x, weight, bias).Relu()</c>.
     /// </summary>
     internal static Tensor LinearRelu(Tensor x, Tensor weight, Tensor? bias) => Affine("linear_relu", x, weight, bias, relu: true);
 

@@ -16,7 +16,7 @@ public static class ModelJson
     static JsonObject Describe(Module m) => m switch
     {
         Sequential s => new JsonObject { ["type"] = "Sequential", ["layers"] = new JsonArray(s.Layers.Select(l => (JsonNode)Describe(l)).ToArray()) },
-        Linear l => new JsonObject { ["type"] = "Linear", ["in"] = l.InFeatures, ["out"] = l.OutFeatures, ["bias"] = l.Bias is not null },
+        Linear l => WithActivation(new JsonObject { ["type"] = "Linear", ["in"] = l.InFeatures, ["out"] = l.OutFeatures, ["bias"] = l.Bias is not null }, l.Activation),
         Dropout d => new JsonObject { ["type"] = "Dropout", ["p"] = d.P },
         BatchNorm1d b => new JsonObject { ["type"] = "BatchNorm1d", ["features"] = b.NumFeatures, ["eps"] = b.Eps, ["momentum"] = b.Momentum, ["affine"] = b.Weight is not null },
         Standardize z => new JsonObject { ["type"] = "Standardize", ["features"] = z.Features },
@@ -27,8 +27,8 @@ public static class ModelJson
         ELU r => new JsonObject { ["type"] = "ELU", ["alpha"] = r.Alpha },
         PReLU p => new JsonObject { ["type"] = "PReLU", ["num"] = p.Alpha.NumEl },
         Maxout x => new JsonObject { ["type"] = "Maxout", ["pieces"] = x.Pieces },
-        Conv2d c => new JsonObject { ["type"] = "Conv2d", ["in"] = c.InChannels, ["out"] = c.OutChannels, ["kh"] = c.KernelSize.H, ["kw"] = c.KernelSize.W, ["sh"] = c.Stride.H, ["sw"] = c.Stride.W, ["padding"] = c.Padding.IsSame ? "same" : $"{c.Padding.H},{c.Padding.W}", ["dh"] = c.Dilation.H, ["dw"] = c.Dilation.W, ["groups"] = c.Groups, ["bias"] = c.Bias is not null },
-        Conv1d c => new JsonObject { ["type"] = "Conv1d", ["in"] = c.InChannels, ["out"] = c.OutChannels, ["k"] = c.KernelSize, ["stride"] = c.Stride, ["padding"] = c.Padding.IsSame ? "same" : $"{c.Padding.W}", ["dilation"] = c.Dilation, ["groups"] = c.Groups, ["bias"] = c.Bias is not null },
+        Conv2d c => WithActivation(new JsonObject { ["type"] = "Conv2d", ["in"] = c.InChannels, ["out"] = c.OutChannels, ["kh"] = c.KernelSize.H, ["kw"] = c.KernelSize.W, ["sh"] = c.Stride.H, ["sw"] = c.Stride.W, ["padding"] = c.Padding.IsSame ? "same" : $"{c.Padding.H},{c.Padding.W}", ["dh"] = c.Dilation.H, ["dw"] = c.Dilation.W, ["groups"] = c.Groups, ["bias"] = c.Bias is not null }, c.Activation),
+        Conv1d c => WithActivation(new JsonObject { ["type"] = "Conv1d", ["in"] = c.InChannels, ["out"] = c.OutChannels, ["k"] = c.KernelSize, ["stride"] = c.Stride, ["padding"] = c.Padding.IsSame ? "same" : $"{c.Padding.W}", ["dilation"] = c.Dilation, ["groups"] = c.Groups, ["bias"] = c.Bias is not null }, c.Activation),
         MaxPool2d p => new JsonObject { ["type"] = "MaxPool2d", ["kh"] = p.KernelSize.H, ["kw"] = p.KernelSize.W, ["sh"] = p.Stride.H, ["sw"] = p.Stride.W, ["ph"] = p.Padding.H, ["pw"] = p.Padding.W },
         AvgPool2d p => new JsonObject { ["type"] = "AvgPool2d", ["kh"] = p.KernelSize.H, ["kw"] = p.KernelSize.W, ["sh"] = p.Stride.H, ["sw"] = p.Stride.W, ["ph"] = p.Padding.H, ["pw"] = p.Padding.W },
         AdaptiveAvgPool2d p => new JsonObject { ["type"] = "AdaptiveAvgPool2d", ["h"] = p.OutputSize.H, ["w"] = p.OutputSize.W },
@@ -38,6 +38,22 @@ public static class ModelJson
         ReLU or Sigmoid or Tanh or Softplus or GELU or Step or Identity or Flatten => new JsonObject { ["type"] = m.GetType().Name },
         _ => throw new NotSupportedException($"model json: layer type {m.GetType().Name} cannot be described; save its weights with SafeTensors and rebuild it in code"),
     };
+
+    /// <summary>Adds <c>"activation": "relu"</c> (the text form of <see cref="Activation"/>) unless it is None.</summary>
+    static JsonObject WithActivation(JsonObject o, Activation a)
+    {
+        if (!a.IsNone) o["activation"] = a.ToString();
+        return o;
+    }
+
+    /// <summary>The layer's optional "activation" (absent: None).</summary>
+    static Activation ActivationOf(JsonObject o, string source)
+    {
+        if (o["activation"] is null) return Activation.None;
+        string text = Get<string>(o, "activation", source);
+        try { return Activation.Parse(text); }
+        catch (FormatException e) { throw new ModelFormatException($"{source}: {o["type"]} {e.Message}"); }
+    }
 
     /// <summary>Rebuilds a model from <see cref="ToJson"/>'s output (weights freshly initialised).</summary>
     public static Module FromJson(string json, string source = "model json")
@@ -65,7 +81,7 @@ public static class ModelJson
                 Get<int>(o, "input_size", source), Get<double>(o, "width", source), Get<bool>(o, "batch_norm", source), Get<double>(o, "dropout", source))),
             "Sequential" => new Sequential((o["layers"] as JsonArray ?? throw new ModelFormatException($"{source}: Sequential needs 'layers'"))
                 .Select(l => Build(l as JsonObject ?? throw new ModelFormatException($"{source}: a layer is not an object"), source)).ToArray()),
-            "Linear" => new Linear(Get<int>(o, "in", source), Get<int>(o, "out", source), Get<bool>(o, "bias", source)),
+            "Linear" => new Linear(Get<int>(o, "in", source), Get<int>(o, "out", source), Get<bool>(o, "bias", source), activation: ActivationOf(o, source)),
             "Dropout" => new Dropout(Get<double>(o, "p", source)),
             "BatchNorm1d" => new BatchNorm1d(Get<int>(o, "features", source), Get<double>(o, "eps", source), Get<double>(o, "momentum", source), Get<bool>(o, "affine", source)),
             "Standardize" => new Standardize(Get<int>(o, "features", source)),
@@ -75,8 +91,8 @@ public static class ModelJson
             "ELU" => new ELU(Get<double>(o, "alpha", source)),
             "PReLU" => new PReLU(Get<int>(o, "num", source)),
             "Maxout" => new Maxout(Get<int>(o, "pieces", source)),
-            "Conv2d" => new Conv2d(Get<int>(o, "in", source), Get<int>(o, "out", source), (Get<int>(o, "kh", source), Get<int>(o, "kw", source)), (Get<int>(o, "sh", source), Get<int>(o, "sw", source)), Padding.Parse(Get<string>(o, "padding", source)), (Get<int>(o, "dh", source), Get<int>(o, "dw", source)), Get<int>(o, "groups", source), Get<bool>(o, "bias", source)),
-            "Conv1d" => new Conv1d(Get<int>(o, "in", source), Get<int>(o, "out", source), Get<int>(o, "k", source), Get<int>(o, "stride", source), Padding.Parse(Get<string>(o, "padding", source)), Get<int>(o, "dilation", source), Get<int>(o, "groups", source), Get<bool>(o, "bias", source)),
+            "Conv2d" => new Conv2d(Get<int>(o, "in", source), Get<int>(o, "out", source), (Get<int>(o, "kh", source), Get<int>(o, "kw", source)), (Get<int>(o, "sh", source), Get<int>(o, "sw", source)), Padding.Parse(Get<string>(o, "padding", source)), (Get<int>(o, "dh", source), Get<int>(o, "dw", source)), Get<int>(o, "groups", source), Get<bool>(o, "bias", source), activation: ActivationOf(o, source)),
+            "Conv1d" => new Conv1d(Get<int>(o, "in", source), Get<int>(o, "out", source), Get<int>(o, "k", source), Get<int>(o, "stride", source), Padding.Parse(Get<string>(o, "padding", source)), Get<int>(o, "dilation", source), Get<int>(o, "groups", source), Get<bool>(o, "bias", source), activation: ActivationOf(o, source)),
             "MaxPool2d" => new MaxPool2d((Get<int>(o, "kh", source), Get<int>(o, "kw", source)), (Get<int>(o, "sh", source), Get<int>(o, "sw", source)), (Get<int>(o, "ph", source), Get<int>(o, "pw", source))),
             "AvgPool2d" => new AvgPool2d((Get<int>(o, "kh", source), Get<int>(o, "kw", source)), (Get<int>(o, "sh", source), Get<int>(o, "sw", source)), (Get<int>(o, "ph", source), Get<int>(o, "pw", source))),
             "AdaptiveAvgPool2d" => new AdaptiveAvgPool2d(Get<int>(o, "h", source), Get<int>(o, "w", source)),
