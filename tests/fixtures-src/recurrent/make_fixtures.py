@@ -164,5 +164,6 @@ for mode in ["lstm", "gru", "rnn_tanh", "rnn_relu"]:
     cell_case(f"{mode}_cell", mode, seed=4)
 layer_case("lstm_stacked_batch_first", "lstm", layers=2, batch_first=True, seed=5)
 layer_case("gru_lengths_stacked_batch_first", "gru", layers=2, batch_first=True, lengths=[1, 5, 3], seed=6)
+layer_case("lstm_lengths_stacked_bidirectional_initial", "lstm", layers=2, bidirectional=True, initial=True, lengths=[5, 2, 4], seed=7)
 total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
 print(f"{len(os.listdir(OUT))} fixtures, {total} bytes, torch {torch.__version__}")
