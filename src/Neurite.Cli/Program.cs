@@ -10,6 +10,8 @@ var root = new RootCommand("Neurite: deep learning for .NET — train, evaluate 
     PredictCommand.Create(),
     InfoCommand.Create(),
     XorCommand.Create(),
+    LmCommand.Create(),
+    SampleCommand.Create(),
 };
 try
 {

@@ -35,6 +35,8 @@ public static class ModelJson
         BatchNorm2d b => new JsonObject { ["type"] = "BatchNorm2d", ["features"] = b.NumFeatures, ["eps"] = b.Eps, ["momentum"] = b.Momentum, ["affine"] = b.Weight is not null },
         Dropout2d d => new JsonObject { ["type"] = "Dropout2d", ["p"] = d.P },
         GlobalAvgPool2d => new JsonObject { ["type"] = "GlobalAvgPool2d" },
+        RecurrentBase r => DescribeRecurrent(r),
+        CharLanguageModel lm => DescribeCharLanguageModel(lm),
         ReLU or Sigmoid or Tanh or Softplus or GELU or Step or Identity or Flatten => new JsonObject { ["type"] = m.GetType().Name },
         _ => throw new NotSupportedException($"model json: layer type {m.GetType().Name} cannot be described; save its weights with SafeTensors and rebuild it in code"),
     };
@@ -99,6 +101,8 @@ public static class ModelJson
             "BatchNorm2d" => new BatchNorm2d(Get<int>(o, "features", source), Get<double>(o, "eps", source), Get<double>(o, "momentum", source), Get<bool>(o, "affine", source)),
             "Dropout2d" => new Dropout2d(Get<double>(o, "p", source)),
             "GlobalAvgPool2d" => new GlobalAvgPool2d(),
+            "Rnn" or "Lstm" or "Gru" => BuildRecurrent(type, o, source),
+            "CharLanguageModel" => BuildCharLanguageModel(o, source),
             "ReLU" => new ReLU(),
             "Sigmoid" => new Sigmoid(),
             "Tanh" => new Tanh(),
@@ -109,6 +113,70 @@ public static class ModelJson
             "Flatten" => new Flatten(),
             _ => throw new ModelFormatException($"{source}: unknown layer type '{type}'"),
         };
+    }
+
+    // Recurrent layers: every constructor option, so the rebuilt layer has the same parameters (names, shapes,
+    // dtype) and computes the same function. "nonlinearity" only for Rnn, as PyTorch's nn.RNN.
+    static JsonObject DescribeRecurrent(RecurrentBase r)
+    {
+        var o = new JsonObject
+        {
+            ["type"] = r.GetType().Name, ["input"] = r.InputSize, ["hidden"] = r.HiddenSize, ["layers"] = r.NumLayers, ["bias"] = r.HasBias,
+            ["batch_first"] = r.BatchFirst, ["dropout"] = r.Dropout, ["bidirectional"] = r.Bidirectional,
+            ["dtype"] = r.Parameters()[0].DType.Name(),
+        };
+        if (r is Rnn) o["nonlinearity"] = r.Mode == RecurrentMode.RnnRelu ? "relu" : "tanh";
+        return o;
+    }
+
+    static Module BuildRecurrent(string type, JsonObject o, string source)
+    {
+        int input = Get<int>(o, "input", source), hidden = Get<int>(o, "hidden", source), layers = Get<int>(o, "layers", source);
+        bool bias = Get<bool>(o, "bias", source), batchFirst = Get<bool>(o, "batch_first", source), bidirectional = Get<bool>(o, "bidirectional", source);
+        double dropout = Get<double>(o, "dropout", source);
+        string dtypeName = o["dtype"] is null ? "float32" : Get<string>(o, "dtype", source);
+        var dtype = dtypeName switch
+        {
+            "float32" => DType.Float32,
+            "float64" => DType.Float64,
+            _ => throw new ModelFormatException($"{source}: 'dtype' of {type} must be float32 or float64, got '{dtypeName}'"),
+        };
+        try
+        {
+            return type switch
+            {
+                "Lstm" => new Lstm(input, hidden, layers, bias, batchFirst, dropout, bidirectional, dtype: dtype),
+                "Gru" => new Gru(input, hidden, layers, bias, batchFirst, dropout, bidirectional, dtype: dtype),
+                _ => new Rnn(input, hidden, layers, Get<string>(o, "nonlinearity", source) switch
+                {
+                    "tanh" => false,
+                    "relu" => true,
+                    var n => throw new ModelFormatException($"{source}: 'nonlinearity' of Rnn must be tanh or relu, got '{n}'"),
+                }, bias, batchFirst, dropout, bidirectional, dtype: dtype),
+            };
+        }
+        catch (ArgumentOutOfRangeException e) { throw new ModelFormatException($"{source}: invalid {type}: {e.Message}"); }
+    }
+
+    // A character language model with its vocabulary (code points in id order), so a loaded model reads and writes
+    // the same characters without the training text.
+    static JsonObject DescribeCharLanguageModel(CharLanguageModel lm) => new()
+    {
+        ["type"] = "CharLanguageModel", ["cell"] = lm.Options.CellName, ["embedding"] = lm.Options.EmbeddingDim, ["hidden"] = lm.Options.HiddenSize,
+        ["layers"] = lm.Options.NumLayers, ["dropout"] = lm.Options.Dropout, ["vocabulary"] = JsonNode.Parse(lm.Vocabulary.ToJson()),
+    };
+
+    static Module BuildCharLanguageModel(JsonObject o, string source)
+    {
+        string cellName = Get<string>(o, "cell", source);
+        var cell = CharLanguageModelOptions.ParseCell(cellName) ?? throw new ModelFormatException($"{source}: 'cell' of CharLanguageModel must be lstm, gru, rnn or rnn-relu, got '{cellName}'");
+        var vocabularyNode = o["vocabulary"] as JsonArray ?? throw new ModelFormatException($"{source}: CharLanguageModel needs 'vocabulary' (an array of code points)");
+        Data.Text.CharVocabulary vocabulary;
+        try { vocabulary = Data.Text.CharVocabulary.FromJson(vocabularyNode.ToJsonString()); }
+        catch (ArgumentException e) { throw new ModelFormatException($"{source}: 'vocabulary' of CharLanguageModel: {e.Message}"); }
+        var options = new CharLanguageModelOptions(Get<int>(o, "embedding", source), Get<int>(o, "hidden", source), Get<int>(o, "layers", source), Get<double>(o, "dropout", source), cell);
+        try { return new CharLanguageModel(vocabulary, options); }
+        catch (ArgumentOutOfRangeException e) { throw new ModelFormatException($"{source}: invalid CharLanguageModel: {e.Message}"); }
     }
 
     static T Get<T>(JsonObject o, string key, string source)
