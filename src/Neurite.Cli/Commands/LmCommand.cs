@@ -331,12 +331,7 @@ static class LmCheckpoint
 {
     public static void Save(string path, CharLanguageModel model, Optimizer optimizer, LmCommand.Position p, string fingerprint, CharVocabulary vocab)
     {
-        var tensors = new Dictionary<string, Tensor>();
-        foreach (var (name, t) in model.StateDict()) tensors["model." + name] = t;
-        for (int g = 0; g < optimizer.Groups.Count; g++)
-            for (int i = 0; i < optimizer.Groups[g].Parameters.Count; i++)
-                foreach (var (key, t) in optimizer.StateOf(optimizer.Groups[g].Parameters[i]))
-                    tensors[$"optim.{g}.{i}.{key}"] = t;
+        var tensors = Checkpoint.StateTensors(model, optimizer);
         if (p.State is { } state)
         {
             tensors["lm.h"] = state.H;

@@ -17,7 +17,9 @@ namespace Neurite.Training;
 /// </remarks>
 public static class Checkpoint
 {
-    public static void Save(string path, Module model, Optimizer optimizer, int epoch, LrScheduler? scheduler = null, Generator? generator = null)
+    /// <summary>The tensors of a checkpoint: the model's state dict as <c>model.NAME</c> and the optimiser's state as
+    /// <c>optim.GROUP.INDEX.KEY</c>. Commands that save more (e.g. a carried recurrent state) add to it.</summary>
+    public static Dictionary<string, Tensor> StateTensors(Module model, Optimizer optimizer)
     {
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (name, t) in model.StateDict()) tensors["model." + name] = t;
@@ -25,6 +27,12 @@ public static class Checkpoint
             for (int i = 0; i < optimizer.Groups[g].Parameters.Count; i++)
                 foreach (var (key, t) in optimizer.StateOf(optimizer.Groups[g].Parameters[i]))
                     tensors[$"optim.{g}.{i}.{key}"] = t;
+        return tensors;
+    }
+
+    public static void Save(string path, Module model, Optimizer optimizer, int epoch, LrScheduler? scheduler = null, Generator? generator = null)
+    {
+        var tensors = StateTensors(model, optimizer);
         var meta = new Dictionary<string, string>
         {
             ["format"] = "neurite-checkpoint",
