@@ -7,6 +7,7 @@ public sealed partial class Tensor
     {
         var pooled = StoragePool.Take(dtype, n);
         if (pooled is not null) Array.Clear(pooled);
+        else AllocationBudget.Charge(dtype, n);
         var array = pooled ?? dtype switch
         {
             DType.Float32 => new float[n],
@@ -20,7 +21,7 @@ public sealed partial class Tensor
     // Outputs that a kernel overwrites completely skip the zeroing (large activations, every step).
     static Array AllocateUninitialized(DType dtype, int n)
     {
-        var array = StoragePool.Take(dtype, n) ?? dtype switch
+        var array = StoragePool.Take(dtype, n) ?? Charged(dtype, n) switch
         {
             DType.Float32 => GC.AllocateUninitializedArray<float>(n),
             DType.Float64 => GC.AllocateUninitializedArray<double>(n),
@@ -28,6 +29,12 @@ public sealed partial class Tensor
         };
         StoragePool.Allocated(array);
         return array;
+    }
+
+    static DType Charged(DType dtype, int n)
+    {
+        AllocationBudget.Charge(dtype, n);
+        return dtype;
     }
 
     static int[] CheckShape(string op, int[] shape)
