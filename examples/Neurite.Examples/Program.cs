@@ -10,6 +10,7 @@ var examples = new Dictionary<string, Action<TextWriter>>
     ["readme"] = o => ReadmeExample.Run(o),
     ["transfer"] = o => TransferExample.Run(o),
     ["long-dependencies"] = o => LongDependenciesExample.Run(o),
+    ["pokemon-cp"] = o => PokemonCpExample.Run(o),
 };
 string name = args.Length > 0 ? args[0] : "";
 if (!examples.TryGetValue(name, out var run))

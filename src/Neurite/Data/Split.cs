@@ -30,17 +30,44 @@ public static class Split
         ulong seed = 0, bool stratified = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
+        long[]? labels = stratified ? dataset.ClassLabels("Split.TrainDevTest(stratified)").ToArray() : null;
+        var (train, dev, test) = Indices(dataset.Count, fractions, seed, labels);
+        return new DataSplits(dataset.Select(train), dataset.Select(dev), dataset.Select(test));
+    }
+
+    /// <summary>
+    /// The row indices of a train/dev/test split of <paramref name="n"/> rows: the rows
+    /// <see cref="TrainDevTest"/> would put in each part for the same seed (it calls this). Use it on a
+    /// <see cref="CsvTable"/> to fit a <see cref="TabularSchema"/> on the training rows only, and to record
+    /// which rows were held out.
+    /// </summary>
+    /// <param name="n">Number of rows.</param>
+    /// <param name="fractions">Train, dev and test fractions: non-negative, summing to 1.</param>
+    /// <param name="seed">Seed of the shuffle.</param>
+    /// <param name="stratifyBy">Non-negative class index of each of the n rows to stratify by, or null for a plain shuffle.</param>
+    /// <returns>Three disjoint index arrays covering 0…n−1 (stratified: each part shuffled).</returns>
+    /// <exception cref="ArgumentException">Bad fractions, or <paramref name="stratifyBy"/> does not have n non-negative entries.</exception>
+    /// <example><code>var (train, dev, test) = Split.Indices(table.RowCount, (0.6, 0.2, 0.2), seed: 1);</code></example>
+    public static (int[] Train, int[] Dev, int[] Test) Indices(int n, (double Train, double Dev, double Test) fractions,
+        ulong seed = 0, long[]? stratifyBy = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
         CheckFractions(fractions);
         var parts = (new List<int>(), new List<int>(), new List<int>());
         var g = new Generator(seed);
-        if (stratified)
+        if (stratifyBy is not null)
         {
-            var labels = dataset.ClassLabels("Split.TrainDevTest(stratified)");
+            if (stratifyBy.Length != n)
+                throw new ArgumentException($"Split.Indices: {stratifyBy.Length} class labels to stratify {n} rows by", nameof(stratifyBy));
             int classes = 0;
-            foreach (long l in labels) classes = (int)Math.Max(classes, l + 1);
+            foreach (long l in stratifyBy)
+            {
+                if (l < 0 || l >= int.MaxValue) throw new ArgumentException($"Split.Indices: class labels must be non-negative, found {l}", nameof(stratifyBy));
+                classes = (int)Math.Max(classes, l + 1);
+            }
             var byClass = new List<int>[classes];
             for (int c = 0; c < classes; c++) byClass[c] = [];
-            for (int i = 0; i < labels.Length; i++) byClass[labels[i]].Add(i);
+            for (int i = 0; i < stratifyBy.Length; i++) byClass[stratifyBy[i]].Add(i);
             foreach (var members in byClass) Cut([.. members], fractions, g, parts);
             // Each part is class-ordered now; shuffle it so a loader without shuffle still mixes classes.
             foreach (var p in new[] { parts.Item1, parts.Item2, parts.Item3 })
@@ -48,14 +75,11 @@ public static class Split
         }
         else
         {
-            var all = new int[dataset.Count];
+            var all = new int[n];
             for (int i = 0; i < all.Length; i++) all[i] = i;
             Cut(all, fractions, g, parts);
         }
-        return new DataSplits(
-            dataset.Select(CollectionsMarshal.AsSpan(parts.Item1)),
-            dataset.Select(CollectionsMarshal.AsSpan(parts.Item2)),
-            dataset.Select(CollectionsMarshal.AsSpan(parts.Item3)));
+        return ([.. parts.Item1], [.. parts.Item2], [.. parts.Item3]);
     }
 
     /// <summary>Splits into train and test parts only: <c>TrainDevTest</c> with an empty dev part.</summary>

@@ -62,8 +62,51 @@ public class CsvLoaderTests
         Assert.Contains("bad.csv, line 3", e.Message);
         Assert.Contains("column 2 ('b')", e.Message);
         Assert.Contains("'four'", e.Message);
+        // With column 'a' as the label, the text column 'label' (x, y) is a categorical feature now, not an
+        // error at line 2; 'four' among b's numbers is still refused.
         var r = Assert.Throws<DataFormatException>(() => CsvLoader.Load(path, new CsvOptions(Label: new LabelColumn.At(0), Kind: LabelKind.Regression)));
-        Assert.Equal(2, r.Line);   // the label 'x' is now a feature
+        Assert.Equal(3, r.Line);
+        Assert.Contains("column 2 ('b') is not a number: 'four'", r.Message);
+    }
+
+    [Fact]
+    public void Text_feature_column_is_one_hot_encoded()
+    {
+        var csv = CsvLoader.Parse(new StringReader("cp,species,y\n10,Pikachu,0\n20,Eevee,1\n"), "mem");
+        Assert.Equal(["cp", "species=Eevee", "species=Pikachu"], csv.FeatureNames);
+        Assert.Equal([10f, 0, 1, 20, 1, 0], csv.Data.Features.ToFloatArray());
+        Assert.Equal(["cp", "species"], csv.Schema!.FeatureNames);
+    }
+
+    [Theory]
+    [InlineData("1,2,0\n3,NaN,1\n", 3, "column 2 ('b') is missing ('NaN')")]
+    [InlineData("1,2,0\n3,Infinity,1\n", 3, "column 2 ('b') is not a finite float32 number: 'Infinity'")]
+    [InlineData("1,2,0\n3,1e39,1\n", 3, "column 2 ('b') is not a finite float32 number: '1e39'")]
+    [InlineData("1,2,0\n3,4,\n", 3, "the label column 3 ('label') is missing (an empty cell)")]
+    [InlineData("1,2,0\n3,4,0\n", 0, "only one class ('0')")]
+    public void Bad_cells_are_refused(string rows, int line, string words)
+    {
+        using var dir = new TempDir();
+        string path = dir.Write("cells.csv", "a,b,label\n" + rows);
+        var e = Assert.Throws<DataFormatException>(() => CsvLoader.Load(path));
+        Assert.Equal(path, e.File);
+        Assert.Equal(line, e.Line);
+        Assert.Contains("cells.csv", e.Message);
+        Assert.Contains(words, e.Message);
+    }
+
+    [Fact]
+    public void Header_only_and_latin1_files_are_refused()
+    {
+        using var dir = new TempDir();
+        var h = Assert.Throws<DataFormatException>(() => CsvLoader.Load(dir.Write("head.csv", "a,b,label\n")));
+        Assert.Contains("head.csv: the file has a header but no data rows", h.Message);
+        string latin = dir.File("latin.csv");
+        File.WriteAllBytes(latin, System.Text.Encoding.Latin1.GetBytes("a,label\n1,caf\u00e9\n2,th\u00e9\n"));
+        var l = Assert.Throws<DataFormatException>(() => CsvLoader.Load(latin));
+        Assert.Contains("latin.csv, line 2", l.Message);
+        Assert.Contains("byte offset 13", l.Message);
+        Assert.Contains("expected UTF-8", l.Message);
     }
 
     [Fact]
