@@ -127,7 +127,7 @@ public static partial class Png
         }
         catch (InvalidDataException e)
         {
-            throw new DataFormatException(source, 0, $"corrupt zlib data in IDAT: {e.Message}", e);
+            throw new DataFormatException(source, 0, $"PNG: corrupt zlib data in IDAT: {e.Message}", e);
         }
         return raw;
     }
