@@ -51,6 +51,11 @@ public class ImageDecodeTests
         // x1: a=10 b=20 c=15 → p=15, pc=0, c wins: 40−15 = 25; x2: a=40 b=20 c=20 → p=40, pa=0, a wins: 50−40 = 10.
         Assert.Equal(new byte[] { 15, 20, 20, 10, 40, 50 },
             Png.Decode(Image(3, 2, 8, 0, [4, 15, 5, 0, 4, 251, 25, 10]), "paeth.png").Pixels);
+        // Ties go a, then b, then c (a = b ties are invisible: same value). [20 40; 10 45], row 1 x1: a=10 b=40 c=20 →
+        // p=30, pa=20, pb=pc=10 → b: 45−40 = 5 (c would give 25). Row 0 is [20, 20]; row 1 x0 predicts b: 10−20 = 246.
+        Assert.Equal(new byte[] { 20, 40, 10, 45 }, Png.Decode(Image(2, 2, 8, 0, [4, 20, 20, 4, 246, 5]), "tie-bc.png").Pixels);
+        // [20 10; 40 41], row 1 x1: a=40 b=10 c=20 → p=30, pa=pc=10, pb=20 → a: 41−40 = 1. Row 0 is [20, 246]; x0: 40−20 = 20.
+        Assert.Equal(new byte[] { 20, 10, 40, 41 }, Png.Decode(Image(2, 2, 8, 0, [4, 20, 246, 4, 20, 1]), "tie-ac.png").Pixels);
     }
 
     [Theory]
