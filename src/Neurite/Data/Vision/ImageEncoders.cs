@@ -6,10 +6,10 @@ namespace Neurite.Data.Vision;
 
 /// <summary>
 /// A minimal PNG encoder (ISO/IEC 15948): 8-bit greyscale (colour type 0) or RGB (colour type 2),
-/// no interlacing, filter type 0 (None) on every row. Chunks: IHDR, one IDAT (zlib stream), IEND,
+/// no interlacing, filter type 0 (None) on every row. The decoder is in <c>PngDecoder.cs</c>. Chunks: IHDR, one IDAT (zlib stream), IEND,
 /// each followed by the CRC-32 of its type and data.
 /// </summary>
-public static class Png
+public static partial class Png
 {
     static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -89,8 +89,9 @@ internal static class Crc32
     public static uint Compute(ReadOnlySpan<byte> data) => Update(Initial, data) ^ 0xFFFFFFFFu;
 }
 
-/// <summary>Netpbm binary images: PGM (<c>P5</c>, greyscale) and PPM (<c>P6</c>, RGB), maxval 255.</summary>
-public static class Pnm
+/// <summary>Netpbm images. The encoder writes binary PGM (<c>P5</c>, greyscale) and PPM (<c>P6</c>, RGB) with
+/// maxval 255; the decoder (<c>PnmDecoder.cs</c>) also reads the plain-text forms.</summary>
+public static partial class Pnm
 {
     /// <summary>A PGM file (1 channel) or PPM file (3 channels) for <paramref name="pixels"/>, laid out as for <see cref="Png.Encode"/>.</summary>
     /// <exception cref="ArgumentException">The sizes are not positive, channels is not 1 or 3, or the pixel count is wrong.</exception>
