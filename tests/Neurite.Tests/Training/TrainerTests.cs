@@ -244,4 +244,21 @@ public class TrainerTests
         double moved = Math.Sqrt(before.Zip(after, (a, b) => (a - b) * (a - b)).Sum());
         Assert.InRange(moved, 0.9e-3, 1.0001e-3);
     }
+
+    [Fact]
+    public void EvaluateNeverCountsANonFiniteRowAsCorrect()
+    {
+        // a NaN weight makes every output row NaN; ArgMax picks some class for it, which used to count as a hit
+        // for the labels of that class
+        var model = new Linear(2, 2, generator: new Generator(1));
+        model.Weight.CopyFrom(F([float.NaN, 0, 0, 0], 2, 2));
+        var trainer = new Trainer(model, new CrossEntropyLoss(), new Sgd(model.Parameters()));
+        var x = F([1, 1, 1, 1], 2, 2);
+        foreach (long label in new long[] { 0, 1 })
+        {
+            var (loss, accuracy) = trainer.Evaluate([(x, Tensor.FromArray(new long[] { label, label }))]);
+            Assert.True(double.IsNaN(loss));
+            Assert.Equal(0.0, accuracy);
+        }
+    }
 }
