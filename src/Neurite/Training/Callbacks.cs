@@ -15,6 +15,8 @@ public abstract class Callback
 /// Stops when the validation loss (or the training loss without validation data) has not improved by
 /// more than <c>minDelta</c> for <c>patience</c> epochs; optionally restores the best weights seen.
 /// </summary>
+/// <remarks>An epoch whose loss is NaN or ±∞, or whose weights or buffers are not all finite, is never the best: it
+/// counts as an epoch without improvement, so a diverged model is never what <c>restoreBestWeights</c> puts back.</remarks>
 public sealed class EarlyStopping(int patience = 5, double minDelta = 0, bool restoreBestWeights = true) : Callback
 {
     double best = double.PositiveInfinity;
@@ -29,7 +31,7 @@ public sealed class EarlyStopping(int patience = 5, double minDelta = 0, bool re
     public override void OnEpochEnd(Trainer trainer, EpochResult result)
     {
         double value = result.ValLoss ?? result.TrainLoss;
-        if (value < best - minDelta)
+        if (double.IsFinite(value) && value < best - minDelta && FiniteWeights(trainer))
         {
             (best, wait, BestEpoch) = (value, 0, result.Epoch);
             if (restoreBestWeights) bestState = Snapshot(trainer);
@@ -43,6 +45,9 @@ public sealed class EarlyStopping(int patience = 5, double minDelta = 0, bool re
     {
         if (restoreBestWeights && bestState is not null) trainer.Model.LoadStateDict(bestState);
     }
+
+    static bool FiniteWeights(Trainer trainer) =>
+        trainer.Model.StateDict().Values.All(Trainer.IsFinite);
 
     static Dictionary<string, Tensor> Snapshot(Trainer trainer) =>
         trainer.Model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Detach().Clone());

@@ -7,15 +7,44 @@ namespace Neurite.Training;
 /// <summary>One epoch's results: training loss and metrics, and validation ones when a validation set is given.</summary>
 public sealed record EpochResult(int Epoch, double TrainLoss, double? TrainAccuracy, double? ValLoss, double? ValAccuracy, double LearningRate, double Seconds, double SamplesPerSecond);
 
-/// <summary>The per-epoch record of a <c>Trainer.Fit</c> run, writable as CSV or JSON.</summary>
+/// <summary>What the divergence guard of <c>Trainer.Fit</c> saw.</summary>
+public enum DivergenceKind
+{
+    /// <summary>A batch's loss was NaN or ±∞.</summary>
+    NonFinite,
+    /// <summary>A batch's loss exceeded <c>Trainer.DivergenceFactor</c> × its running minimum (finite, but exploding).</summary>
+    Exploded,
+    /// <summary>At an epoch's end a weight, buffer or optimizer state tensor held NaN or ±∞.</summary>
+    NonFiniteWeights,
+}
+
+/// <summary>Where and how training diverged: the guard stopped in epoch <paramref name="Epoch"/> at batch
+/// <paramref name="Batch"/> (for <see cref="DivergenceKind.NonFiniteWeights"/>, the epoch's last batch, or 0 when the
+/// weights Fit started from were already non-finite), with the loss of that batch.</summary>
+public sealed record Divergence(int Epoch, int Batch, double Loss, DivergenceKind Kind);
+
+/// <summary>The per-epoch record of a <c>Trainer.Fit</c> run, writable as CSV or JSON. Only completed epochs are in
+/// it: an epoch cut short by the divergence guard or by cancellation is not.</summary>
 public sealed class History
 {
     readonly List<EpochResult> epochs = [];
 
     public IReadOnlyList<EpochResult> Epochs => epochs;
 
-    /// <summary>Why training stopped early (early stopping, NaN guard), or null.</summary>
+    /// <summary>Why training stopped early (early stopping, the divergence guard, cancellation), or null.</summary>
     public string? StopReason { get; internal set; }
+
+    /// <summary>Set when the divergence guard stopped training (the CLI exits non-zero then); null otherwise.</summary>
+    public Divergence? Divergence { get; internal set; }
+
+    /// <summary>True when <c>Fit</c>'s cancellation token stopped training between batches.</summary>
+    public bool Interrupted { get; internal set; }
+
+    /// <summary>The last epoch that finished (its OnEpochEnd ran): the epoch whose weights and optimizer state the
+    /// trainer holds when Fit returns after a divergence or a cancellation, and the epoch a checkpoint written then
+    /// should claim. Equals Fit's <c>initialEpoch</c> when no epoch finished. (An <see cref="EarlyStopping"/> that
+    /// restores its best weights changes the weights, not this number.)</summary>
+    public int LastCompletedEpoch { get; internal set; }
 
     internal void Add(EpochResult result) => epochs.Add(result);
 
@@ -30,8 +59,13 @@ public sealed class History
 
     /// <summary>The history as JSON; a non-finite value (a NaN validation loss of an empty set, a diverged run) is
     /// written as the string "NaN" or "Infinity", since JSON has no such numbers.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new { epochs, stop_reason = StopReason },
-        new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+    public string ToJson() => JsonSerializer.Serialize(new { epochs, stop_reason = StopReason, divergence = Divergence, interrupted = Interrupted, last_completed_epoch = LastCompletedEpoch },
+        new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        });
 
     /// <summary>Writes CSV (for a .csv path) or JSON (otherwise), atomically.</summary>
     public void Save(string path) => Serialization.AtomicFile.WriteAllText(path, path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ToCsv() : ToJson());

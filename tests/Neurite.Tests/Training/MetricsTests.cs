@@ -45,4 +45,69 @@ public class MetricsTests
         Assert.Equal(1, Metrics.R2(target, target), 12);
         Assert.Throws<ShapeException>(() => Metrics.MeanSquaredError(F([1, 2]), target));
     }
+
+    // rows: NaN everywhere, a NaN beside the label's score, +∞ on the label, −∞ elsewhere, and one fine row (label 2, hit)
+    static readonly Tensor Poisoned = F([float.NaN, float.NaN, float.NaN,
+                                         float.NaN, 5, 0,
+                                         0, float.PositiveInfinity, 1,
+                                         0, 1, float.NegativeInfinity,
+                                         0, 1, 2], 5, 3);
+    static readonly Tensor PoisonedLabels = Tensor.FromArray(new long[] { 0, 1, 1, 1, 2 });
+
+    [Fact]
+    public void NonFiniteRowsAreNeverCorrect()
+    {
+        // NaN compares false with everything, so the old count saw "no better class" and called every NaN row a hit
+        var allNaN = F([float.NaN, float.NaN, float.NaN, float.NaN], 2, 2);
+        var labels = Tensor.FromArray(new long[] { 0, 1 });
+        Assert.Equal(0.0, Metrics.Accuracy(allNaN, labels));
+        Assert.Equal(0.0, Metrics.TopK(allNaN, labels, 2));
+        Assert.Equal(2, Metrics.InvalidRows(allNaN));
+        // of the five rows only the last is finite, and it is right: 1/5 at every k
+        Assert.Equal(0.2, Metrics.Accuracy(Poisoned, PoisonedLabels), 15);
+        Assert.Equal(0.2, Metrics.TopK(Poisoned, PoisonedLabels, 2), 15);
+        Assert.Equal(0.2, Metrics.TopK(Poisoned, PoisonedLabels, 3), 15);
+        Assert.Equal(4, Metrics.InvalidRows(Poisoned));
+        Assert.Equal(0, Metrics.InvalidRows(Scores));
+    }
+
+    [Fact]
+    public void ConfusionMatrixLeavesOutNonFiniteRows()
+    {
+        // only row 4 (true 2, predicted 2) is counted; the four others are invalid, not on the diagonal
+        var m = Metrics.ConfusionMatrix(Poisoned, PoisonedLabels);
+        Assert.Equal(new long[,] { { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 1 } }, m);
+        long counted = 0;
+        foreach (var v in m) counted += v;
+        Assert.Equal(5 - Metrics.InvalidRows(Poisoned), counted);
+        var (p, r, _) = Metrics.PrecisionRecallF1(m);
+        Equal([0, 0, 1], p, 1e-15);
+        Equal([0, 0, 1], r, 1e-15);
+    }
+
+    [Fact]
+    public void ClassificationMetricsRejectLabelsOutsideTheClasses()
+    {
+        var bad = Tensor.FromArray(new long[] { 1, 0, 3, 2 });
+        Assert.Equal("labels", Assert.Throws<ArgumentOutOfRangeException>(() => Metrics.Accuracy(Scores, bad)).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Metrics.ConfusionMatrix(Scores, Tensor.FromArray(new long[] { 1, 0, -1, 2 })));
+    }
+
+    [Fact]
+    public void RegressionMetricsPropagateNonFiniteValues()
+    {
+        var target = F([1, 3, 5]);
+        Assert.True(double.IsNaN(Metrics.MeanSquaredError(F([1, float.NaN, 3]), target)));
+        Assert.True(double.IsNaN(Metrics.MeanAbsoluteError(F([1, float.NaN, 3]), target)));
+        Assert.True(double.IsNaN(Metrics.R2(F([1, float.NaN, 3]), target)));
+        Assert.True(double.IsNaN(Metrics.R2(F([1, 2, 3]), F([1, float.NaN, 5]))));
+        Assert.Equal(double.PositiveInfinity, Metrics.MeanSquaredError(F([1, float.PositiveInfinity, 3]), target));
+        Assert.Equal(double.NegativeInfinity, Metrics.R2(F([1, float.PositiveInfinity, 3]), target));
+        // constant targets have SS_tot = 0: R² is 0 by convention for finite predictions, but a NaN prediction
+        // must not hide behind that convention
+        var constant = F([2, 2, 2]);
+        Assert.Equal(0, Metrics.R2(F([1, 2, 3]), constant));
+        Assert.True(double.IsNaN(Metrics.R2(F([2, float.NaN, 2]), constant)));
+        Assert.Equal(double.NegativeInfinity, Metrics.R2(F([2, float.NegativeInfinity, 2]), constant));
+    }
 }

@@ -244,4 +244,43 @@ public class TrainerTests
         double moved = Math.Sqrt(before.Zip(after, (a, b) => (a - b) * (a - b)).Sum());
         Assert.InRange(moved, 0.9e-3, 1.0001e-3);
     }
+
+    [Fact]
+    public void EarlyStoppingNeverKeepsNonFiniteWeightsAsTheBest()
+    {
+        // driven by hand: epoch 1 reports the best loss but its weights hold a NaN; epoch 2 is worse but finite.
+        // The NaN weights must not be the "best" that OnTrainEnd restores.
+        var model = new Linear(1, 1, init: Init.Zeros);
+        var trainer = new Trainer(model, new MSELoss(), new Sgd(model.Parameters()));
+        var stopping = new EarlyStopping(patience: 5);
+        stopping.OnTrainBegin(trainer);
+        model.Weight.CopyFrom(F([float.NaN], 1, 1));
+        stopping.OnEpochEnd(trainer, new EpochResult(1, 0.1, null, null, null, 0.01, 1, 1));
+        model.Weight.CopyFrom(F([2], 1, 1));
+        stopping.OnEpochEnd(trainer, new EpochResult(2, 0.5, null, null, null, 0.01, 1, 1));
+        // a NaN loss is no improvement either
+        model.Weight.CopyFrom(F([3], 1, 1));
+        stopping.OnEpochEnd(trainer, new EpochResult(3, double.NaN, null, double.NaN, null, 0.01, 1, 1));
+        model.Weight.CopyFrom(F([4], 1, 1));
+        stopping.OnTrainEnd(trainer, trainer.History);
+        Assert.Equal(2, stopping.BestEpoch);
+        Assert.Equal(2, model.Weight.Item());
+    }
+
+    [Fact]
+    public void EvaluateNeverCountsANonFiniteRowAsCorrect()
+    {
+        // a NaN weight makes every output row NaN; ArgMax picks some class for it, which used to count as a hit
+        // for the labels of that class
+        var model = new Linear(2, 2, generator: new Generator(1));
+        model.Weight.CopyFrom(F([float.NaN, 0, 0, 0], 2, 2));
+        var trainer = new Trainer(model, new CrossEntropyLoss(), new Sgd(model.Parameters()));
+        var x = F([1, 1, 1, 1], 2, 2);
+        foreach (long label in new long[] { 0, 1 })
+        {
+            var (loss, accuracy) = trainer.Evaluate([(x, Tensor.FromArray(new long[] { label, label }))]);
+            Assert.True(double.IsNaN(loss));
+            Assert.Equal(0.0, accuracy);
+        }
+    }
 }
