@@ -178,6 +178,30 @@ public sealed class SafeTensorsTests : IDisposable
     [InlineData("""[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]""", "not valid JSON")]
     public void MalformedHeadersAreRejected(string header, string because) => Rejected(Craft(header, 4), because);
 
+    [Theory]
+    // two tensors of one name: the first would silently be dropped
+    [InlineData("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[0],"data_offsets":[4,4]}}""", "'a'")]
+    // the same name spelled with an escape is the same name
+    [InlineData("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"\u0061":{"dtype":"F32","shape":[0],"data_offsets":[4,4]}}""", "'a'")]
+    [InlineData("""{"__metadata__":{"k":"1","k":"2"},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", "'k'")]
+    [InlineData("""{"a":{"dtype":"F32","dtype":"F64","shape":[1],"data_offsets":[0,4]}}""", "'dtype'")]
+    public void DuplicateKeysAnywhereAreRejected(string header, string name) => Rejected(Craft(header, 4), name);
+
+    [Theory]
+    [InlineData("""{"\ud800":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", "lone surrogate")]
+    [InlineData("""{"__metadata__":{"k":"\udc00x"},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", "metadata 'k' is not valid Unicode")]
+    [InlineData("""{"__metadata__":{"\ud800":"v"},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", "lone surrogate")]
+    [InlineData("""{"a":{"dtype":"\ud83d","shape":[1],"data_offsets":[0,4]}}""", "field dtype is not valid Unicode")]
+    public void LoneSurrogatesAreAFormatError(string header, string because) => Rejected(Craft(header, 4), because);
+
+    [Fact]
+    public void EmptyTensorsWithHugeOtherDimensionsAreRejected()
+    {
+        // 0 elements, but the strides of [0, 65536, 65536] overflow an int
+        Rejected(Craft("""{"a":{"dtype":"F32","shape":[0,65536,65536],"data_offsets":[0,0]}}""", 0), "field shape has too many elements");
+        Assert.Equal([0, 3], SafeTensors.Load(Craft("""{"a":{"dtype":"F32","shape":[0,3],"data_offsets":[0,0]}}""", 0)).tensors["a"].Shape.ToArray());
+    }
+
     [Fact]
     public void InvalidUtf8HeaderIsRejected()
     {
