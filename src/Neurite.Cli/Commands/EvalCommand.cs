@@ -7,55 +7,90 @@ using Neurite.Training;
 
 namespace Neurite.Cli.Commands;
 
-/// <summary>`neurite eval`: a saved model on a data set's test split (or a whole CSV): accuracy, confusion matrix, per-class precision/recall/F1.</summary>
+/// <summary>`neurite eval`: a saved model on exactly the test rows its training held out (or a data set / CSV given):
+/// accuracy, confusion matrix and per-class precision/recall/F1 by class name; MSE, MAE and R² for regression.</summary>
 public static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model", "-m") { Description = "Saved model (the path given to train --output)", Required = true };
-        var dataset = new Option<string?>("--dataset") { Description = $"Built-in data set: {string.Join(", ", DataSources.Names)}" };
-        var csv = new Option<string?>("--csv") { Description = "Evaluate on every row of a CSV file" };
-        var label = new Option<string?>("--label") { Description = "CSV label column, by name or index (default: the last)" };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Folder of Fashion-MNIST IDX files" };
-        var seed = new Option<ulong>("--seed") { Description = "The seed the model was trained with (selects the same test split)", DefaultValueFactory = _ => 42 };
-        var command = new Command("eval", "Evaluate a saved model") { model, dataset, csv, label, dataDir, seed };
+        var model = new Option<string>("--model", "-m") { Description = "Saved model (the file train --output wrote)", Required = true };
+        var dataset = new Option<string?>("--dataset") { Description = $"Evaluate on this built-in data set's test split instead: {DataSources.Sets.Valid}" };
+        var csv = new Option<string?>("--csv") { Description = "Evaluate on every row of a CSV file instead (columns matched by name)" };
+        var label = new Option<string?>("--label") { Description = "CSV label column of a model saved without its preprocessing (default: the last)" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder of the data set's files (Fashion-MNIST, CIFAR-10)" };
+        var seed = new Option<ulong?>("--seed") { Description = "With --dataset: the seed that selects the test split (default: the model's training seed)" };
+        var command = new Command("eval", "Evaluate a saved model; with no data argument, on the test rows its training held out") { model, dataset, csv, label, dataDir, seed };
         command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(dataset), r.GetValue(csv), r.GetValue(label), r.GetValue(dataDir), r.GetValue(seed), Console.Out));
         return command;
     }
 
-    public static int Run(string modelPath, string? dataset, string? csv, string? label, string? dataDir, ulong seed, TextWriter output)
+    public static int Run(string modelPath, string? dataset, string? csv, string? label, string? dataDir, ulong? seed, TextWriter output)
     {
-        var model = ModelFile.Load(modelPath);
-        TensorDataset test;
+        if (dataset is not null && csv is not null) throw new UsageException("eval: give either --dataset or --csv, not both");
+        var loaded = ModelFile.Read(modelPath);
+        var info = loaded.Info;
+        var (test, description) = TestData(loaded, dataset, csv, label, dataDir, seed);
+        output.WriteLine($"model: {loaded.Path}" + (info.Task is null ? "" : $" ({info.Task})"));
+        output.WriteLine($"data: {description}");
+
+        var model = loaded.Model;
+        var trainer = new Trainer(model, new MSELoss(), new Neurite.Optim.Sgd(model.Parameters(), 1));
+        var outputs = trainer.Predict(test.Features);
+        if (test.Labels.DType != DType.Int64 || info.Task == "regression")
+        {
+            var target = test.Labels.To(DType.Float32);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"regression on {test.Count} samples: MSE {Metrics.MeanSquaredError(outputs, target):G6}, MAE {Metrics.MeanAbsoluteError(outputs, target):G6}, R² {Metrics.R2(outputs, target):F4}"));
+            return 0;
+        }
+        Classification(outputs, test.Labels, info.ClassNames ?? test.ClassNames, output);
+        return 0;
+    }
+
+    static (TensorDataset Test, string Description) TestData(LoadedModel loaded, string? dataset, string? csv, string? label, string? dataDir, ulong? seed)
+    {
+        var info = loaded.Info;
         if (csv is not null)
         {
-            LabelColumn column = label is null ? LabelColumn.Last : int.TryParse(label, out int i) ? new LabelColumn.At(i) : new LabelColumn.Named(label);
-            test = CsvLoader.Load(csv, new CsvOptions(Label: column)).Data;
+            if (info.Preprocessing is not null)
+            {
+                var schema = TabularSchema.FromJson(info.Preprocessing, $"{loaded.Path} (metadata 'preprocessing')");
+                return (schema.Encode(CsvTable.Read(csv)), $"every row of {csv}");
+            }
+            // a model of an earlier version: numeric columns in the training order, labels as class indices
+            var data = CsvLoader.Load(csv, new CsvOptions(Label: Tabular.LabelOf(label))).Data;
+            return (data, $"every row of {csv}");
         }
-        else
+        if (dataset is not null)
         {
-            // Networks built by `train` on features start with their Standardize layer; convolutional ones take images.
-            bool images = model is not Sequential { Count: > 0 } seq || seq[0] is not Standardize;
-            test = DataSources.Load(dataset, null, null, dataDir, false, seed, images).Test;
+            // models of earlier versions carry no input shape: networks `train` built on features start with Standardize
+            bool images = info.InputShape is { } shape ? shape.Length == 3 : !(loaded.Model is Sequential { Count: > 0 } s && s[0] is Standardize);
+            var request = new DataRequest(dataDir, seed ?? info.Seed ?? 42, images, info.Split?.Fractions[2] ?? 0.2, info.Split?.Fractions[1] ?? 0.1);
+            var prepared = DataSources.Load(dataset, null, null, false, request);
+            return (prepared.Test, $"the test split of {dataset} (seed {request.Seed})");
         }
+        return DataSources.TestRowsOf(info, loaded.Path, dataDir);
+    }
 
-        var trainer = new Trainer(model, new CrossEntropyLoss(), new Neurite.Optim.Sgd(model.Parameters(), 0));
-        var logits = trainer.Predict(test.Features);
-        var labels = test.Labels;
-        double accuracy = Metrics.Accuracy(logits, labels);
-        output.WriteLine($"accuracy {accuracy:P2} on {test.Count} samples; top-2 {Metrics.TopK(logits, labels, Math.Min(2, logits.Shape[1])):P2}");
+    static void Classification(Tensor logits, Tensor labels, IReadOnlyList<string>? classNames, TextWriter output)
+    {
+        int c = logits.Shape[1];
+        long outside = labels.ToLongArray().Count(l => l < 0 || l >= c);
+        if (outside > 0) throw new UsageException($"eval: {outside} labels are outside the model's {c} classes 0..{c - 1}");
+        string Name(int k) => classNames is not null && k < classNames.Count ? classNames[k] : k.ToString(CultureInfo.InvariantCulture);
+        int invalid = Metrics.InvalidRows(logits);
+        string top2 = c > 2 ? FormattableString.Invariant($"; top-2 {Metrics.TopK(logits, labels, 2):P2}") : "";
+        output.WriteLine(FormattableString.Invariant($"accuracy {Metrics.Accuracy(logits, labels):P2} on {labels.NumEl} samples") + top2);
+        if (invalid > 0) output.WriteLine($"warning: {invalid} samples have NaN or infinite outputs; they count as wrong and are left out of the confusion matrix");
         var confusion = Metrics.ConfusionMatrix(logits, labels);
         var (precision, recall, f1) = Metrics.PrecisionRecallF1(confusion);
-        int c = confusion.GetLength(0);
+        int width = Math.Max(5, Enumerable.Range(0, c).Max(k => $"{k} {Name(k)}".Length));
         output.WriteLine("confusion matrix (rows: true class, columns: predicted):");
+        output.WriteLine($"  {"".PadLeft(width)} | {string.Join(" ", Enumerable.Range(0, c).Select(p => p.ToString(CultureInfo.InvariantCulture).PadLeft(5)))}");
         for (int t = 0; t < c; t++)
-        {
-            var row = string.Join(" ", Enumerable.Range(0, c).Select(p => confusion[t, p].ToString(CultureInfo.InvariantCulture).PadLeft(5)));
-            output.WriteLine($"  {t,3} | {row}");
-        }
-        output.WriteLine("class  precision  recall  f1");
+            output.WriteLine($"  {$"{t} {Name(t)}".PadLeft(width)} | {string.Join(" ", Enumerable.Range(0, c).Select(p => confusion[t, p].ToString(CultureInfo.InvariantCulture).PadLeft(5)))}");
+        output.WriteLine($"{"class".PadRight(width)}  precision  recall  f1");
         for (int k = 0; k < c; k++)
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{k,5}  {precision[k],9:F3}  {recall[k],6:F3}  {f1[k],5:F3}"));
-        return 0;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Name(k).PadRight(width)}  {precision[k],9:F3}  {recall[k],6:F3}  {f1[k],5:F3}"));
     }
 }

@@ -15,11 +15,11 @@ public static class InfoCommand
     public static int Run(TextWriter output)
     {
         output.WriteLine($"Neurite {typeof(Tensor).Assembly.GetName().Version}  (.NET {Environment.Version}, {Environment.ProcessorCount} cores, {Kernels.Threads.Count} kernel threads)");
-        output.WriteLine($"data sets:   {string.Join(", ", DataSources.Names)}, or --csv FILE [--label COLUMN]");
+        output.WriteLine($"data sets:   {DataSources.Sets.Valid}, or --csv FILE [--label COLUMN]");
         output.WriteLine($"models:      mlp:H1-H2-… (hidden sizes, e.g. mlp:256-128), linear; convolutional: {string.Join(", ", Neurite.Nn.Zoo.Zoo.Names)}");
-        output.WriteLine($"activations: {string.Join(", ", Specs.Activations)}");
-        output.WriteLine($"optimizers:  {string.Join(", ", Specs.Optimizers)}");
-        output.WriteLine($"schedules:   {string.Join(", ", Specs.Schedules)}");
+        output.WriteLine($"activations: {Specs.Activations.Valid}");
+        output.WriteLine($"optimizers:  {Specs.Optimizers.Valid}");
+        output.WriteLine($"schedules:   {Specs.Schedules.Valid}");
         output.WriteLine("options:     --dropout P, --batch-norm, --augment, --width W, --l1 λ, --l2 λ, --weight-decay λ, --early-stopping N, --clip-norm C, --checkpoint/--resume (see neurite train --help)");
         return 0;
     }

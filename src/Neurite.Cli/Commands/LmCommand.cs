@@ -263,30 +263,6 @@ public static class LmCommand
         public double RecentLoss() => recent.Count == 0 ? double.NaN : recent.Average();
     }
 
-    /// <summary>Ctrl-C asks the loop to stop at the next window; a second Ctrl-C ends the process at once.</summary>
-    sealed class Interrupt : IDisposable
-    {
-        readonly CancellationToken token;
-        volatile bool requested;
-
-        public Interrupt(CancellationToken token)
-        {
-            this.token = token;
-            Console.CancelKeyPress += OnCancel;
-        }
-
-        public bool Requested => requested || token.IsCancellationRequested;
-
-        void OnCancel(object? sender, ConsoleCancelEventArgs e)
-        {
-            if (requested) return;  // second Ctrl-C: default handling, the process ends
-            requested = true;
-            e.Cancel = true;
-        }
-
-        public void Dispose() => Console.CancelKeyPress -= OnCancel;
-    }
-
     /// <summary>A live progress bar (as `train` shows it) or nothing per window, and one line per evaluation either way.</summary>
     sealed class Progress(TextWriter output, bool live, double? seconds, long? windows, int windowsPerEpoch)
     {

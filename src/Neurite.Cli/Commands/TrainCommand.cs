@@ -18,24 +18,32 @@ public static class TrainCommand
         string Optimizer = "adam", double? LearningRate = null, string Schedule = "none", int BatchSize = 64, int Epochs = 30,
         ulong Seed = 42, double L1 = 0, double L2 = 0, double WeightDecay = 0, int EarlyStopping = 0, double? ClipNorm = null,
         string? Output = null, string? History = null, bool Plain = false,
-        string? Checkpoint = null, int CheckpointEvery = 1, string? Resume = null, bool Augment = false, double Width = 1.0);
+        string? Checkpoint = null, int CheckpointEvery = 1, string? Resume = null, bool Augment = false, double Width = 1.0,
+        double TestFraction = 0.2, double DevFraction = 0.1, string? Impute = null, bool CreateDirs = false);
+
+    /// <summary>The exit code of a run the divergence guard stopped (the loss became NaN/∞ or exploded).</summary>
+    public const int DivergedExitCode = 3;
 
     public static Command Create()
     {
-        var dataset = new Option<string?>("--dataset") { Description = $"Built-in data set: {string.Join(", ", DataSources.Names)} (default digits)" };
-        var csv = new Option<string?>("--csv") { Description = "Train on a CSV file (header row, numeric features)" };
+        var dataset = new Option<string?>("--dataset") { Description = $"Built-in data set: {DataSources.Sets.Valid} (default digits)" };
+        var csv = new Option<string?>("--csv") { Description = "Train on a CSV file (header row; numeric or text (one-hot) feature columns)" };
+        var testFraction = new Option<double>("--test-fraction") { Description = "Fraction of the rows held out for the test (not for data sets with their own test files)", DefaultValueFactory = _ => 0.2 };
+        var devFraction = new Option<double>("--dev-fraction") { Description = "Fraction of the rows for validation (dev)", DefaultValueFactory = _ => 0.1 };
+        var impute = new Option<string?>("--impute") { Description = "Fill missing CSV cells with the training mean or median (text columns: the most frequent value) instead of refusing them: mean, median" };
+        var createDirs = new Option<bool>("--create-dirs") { Description = "Create the --output / --checkpoint folder when it does not exist" };
         var label = new Option<string?>("--label") { Description = "CSV label column, by name or index (default: the last)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder of Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)" };
         var regression = new Option<bool>("--regression") { Description = "Treat the label as a regression target (MSE loss)" };
         var model = new Option<string>("--model") { Description = $"Architecture: mlp:H1-H2-…, linear, or a convolutional network: {string.Join(", ", Zoo.Names)}", DefaultValueFactory = _ => "mlp:256-128" };
         var augment = new Option<bool>("--augment") { Description = "Augment training images on the fly: random crop with padding and horizontal flips (convolutional models)" };
         var width = new Option<double>("--width") { Description = "Channel-width multiplier of a convolutional network", DefaultValueFactory = _ => 1.0 };
-        var activation = new Option<string>("--activation") { Description = $"Hidden activation: {string.Join(", ", Specs.Activations)}", DefaultValueFactory = _ => "relu" };
+        var activation = new Option<string>("--activation") { Description = $"Hidden activation: {Specs.Activations.Valid}", DefaultValueFactory = _ => "relu" };
         var dropout = new Option<double>("--dropout") { Description = "Dropout probability after each hidden layer, in [0, 1)", DefaultValueFactory = _ => 0.2 };
         var batchNorm = new Option<bool>("--batch-norm") { Description = "Batch normalisation after each hidden linear layer" };
-        var optimizer = new Option<string>("--optimizer") { Description = $"Optimiser: {string.Join(", ", Specs.Optimizers)}", DefaultValueFactory = _ => "adam" };
+        var optimizer = new Option<string>("--optimizer") { Description = $"Optimiser: {Specs.Optimizers.Valid}", DefaultValueFactory = _ => "adam" };
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default: 1e-3 for adam/adamw/rmsprop, 1e-2 adagrad, 0.05 sgd)" };
-        var schedule = new Option<string>("--schedule") { Description = $"Learning-rate schedule: {string.Join(", ", Specs.Schedules)}", DefaultValueFactory = _ => "none" };
+        var schedule = new Option<string>("--schedule") { Description = $"Learning-rate schedule: {Specs.Schedules.Valid}", DefaultValueFactory = _ => "none" };
         var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size", DefaultValueFactory = _ => 64 };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 30 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (same seed, same run)", DefaultValueFactory = _ => 42 };
@@ -44,7 +52,7 @@ public static class TrainCommand
         var weightDecay = new Option<double>("--weight-decay") { Description = "Optimiser weight decay" };
         var early = new Option<int>("--early-stopping") { Description = "Stop after this many epochs without validation improvement (0: off); restores the best weights" };
         var clip = new Option<double?>("--clip-norm") { Description = "Clip the global gradient norm to this value" };
-        var output = new Option<string?>("--output", "-o") { Description = "Save the model as OUTPUT.json + OUTPUT.safetensors" };
+        var output = new Option<string?>("--output", "-o") { Description = "Save the model as one file OUTPUT.safetensors (a path ending in '/': a file named after the run in that folder)" };
         var history = new Option<string?>("--history") { Description = "Write the per-epoch history to a .csv or .json file" };
         var plain = new Option<bool>("--plain") { Description = "One line per epoch instead of a live progress bar" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a resumable checkpoint (weights, optimiser, epoch, RNG) to this file" };
@@ -54,37 +62,48 @@ public static class TrainCommand
         {
             dataset, csv, label, dataDir, regression, model, activation, dropout, batchNorm, optimizer, lr, schedule,
             batchSize, epochs, seed, l1, l2, weightDecay, early, clip, output, history, plain, checkpoint, checkpointEvery, resume, augment, width,
+            testFraction, devFraction, impute, createDirs,
         };
         command.SetAction(r => Run(new Settings(
             r.GetValue(dataset), r.GetValue(csv), r.GetValue(label), r.GetValue(dataDir), r.GetValue(regression),
             r.GetValue(model)!, r.GetValue(activation)!, r.GetValue(dropout), r.GetValue(batchNorm),
             r.GetValue(optimizer)!, r.GetValue(lr), r.GetValue(schedule)!, r.GetValue(batchSize), r.GetValue(epochs),
             r.GetValue(seed), r.GetValue(l1), r.GetValue(l2), r.GetValue(weightDecay), r.GetValue(early), r.GetValue(clip),
-            r.GetValue(output), r.GetValue(history), r.GetValue(plain), r.GetValue(checkpoint), r.GetValue(checkpointEvery), r.GetValue(resume), r.GetValue(augment), r.GetValue(width)), Console.Out));
+            r.GetValue(output), r.GetValue(history), r.GetValue(plain), r.GetValue(checkpoint), r.GetValue(checkpointEvery), r.GetValue(resume), r.GetValue(augment), r.GetValue(width),
+            r.GetValue(testFraction), r.GetValue(devFraction), r.GetValue(impute), r.GetValue(createDirs)), Console.Out));
         return command;
     }
 
-    /// <summary>Runs a training job; returns the process exit code. Also used by tests.</summary>
-    public static int Run(Settings s, TextWriter output)
+    /// <summary>Runs a training job; returns the process exit code (0; <see cref="DivergedExitCode"/> when the divergence
+    /// guard stopped it; 130 after Ctrl-C, with a checkpoint written). Also used by tests.</summary>
+    public static int Run(Settings s, TextWriter output, CancellationToken cancel = default)
     {
         Validate(s);
         var clock = Stopwatch.StartNew();
+        bool convolutional = Specs.IsZoo(s.Model);
+        string runName = OutputPath.RunName(s.Csv ?? s.Dataset ?? (convolutional ? "fashion-mnist" : "digits"), s.Model);
+        // Every file the run writes is checked before any work starts.
+        string? modelFile = s.Output is null ? null : OutputPath.Model(s.Output, runName, s.CreateDirs);
+        if (s.Checkpoint is not null) OutputPath.Check("--checkpoint", s.Checkpoint, s.CreateDirs);
+        if (s.History is not null) OutputPath.Check("--history", s.History, s.CreateDirs);
+
         Generator.ManualSeed(s.Seed);
-        bool convolutional = Zoo.Names.Contains(s.Model);
-        var data = DataSources.Load(s.Dataset, s.Csv, s.Label, s.DataDir, s.Regression, s.Seed, images: convolutional);
+        var request = new DataRequest(s.DataDir, s.Seed, convolutional, s.TestFraction, s.DevFraction);
+        var data = DataSources.Load(s.Dataset, s.Csv, s.Label, s.Regression, request, s.Impute);
+        if (data.Train.Count == 0) throw new UsageException($"--test-fraction {s.TestFraction} and --dev-fraction {s.DevFraction} leave no training rows of {data.Name}'s {data.Split.Rows}");
         output.WriteLine($"data: {data.Name}: {data.Train.Count} train, {data.Dev.Count} dev, {data.Test.Count} test samples, {data.Inputs} features, " +
                          (data.Classification ? $"{data.Outputs} classes" : $"{data.Outputs} targets"));
 
         var generator = new Generator(s.Seed);
         Module model;
-        string? architecture = null;
+        LayerConfig? architecture = null;
         ITransform? augmentation = null;
         if (convolutional)
         {
             int[] sample = data.Train.SampleShape;
             var options = new VisionOptions(InChannels: sample[0], Classes: data.Outputs, InputSize: sample[1], Width: s.Width, BatchNorm: s.BatchNorm, Dropout: s.Dropout);
             model = Zoo.Create(s.Model, options);
-            architecture = ModelJson.Zoo(s.Model, options);
+            architecture = ZooConfig.Of(s.Model, options);
             if (s.Augment)
                 augmentation = new Compose(new RandomCrop(new RandomCropOptions(sample[1], Math.Max(1, sample[1] / 8))), new RandomHorizontalFlip(0.5));
         }
@@ -98,13 +117,14 @@ public static class TrainCommand
         }
         output.Write(ModelSummary.Of(model, data.Train.SampleShape));
         if (augmentation is not null) output.WriteLine($"augmentation: {augmentation}");
-        var optimizer = Specs.Optimizer(s.Optimizer, model.Parameters(), s.LearningRate ?? Specs.DefaultLearningRate(s.Optimizer), s.WeightDecay);
+        var optimizerSpec = Specs.Optimizers.Parse(s.Optimizer);
+        var optimizer = optimizerSpec.Create(model.Parameters(), s.LearningRate ?? optimizerSpec.DefaultLearningRate, s.WeightDecay);
         output.WriteLine($"optimizer: {optimizer}");
 
         Loss loss = data.Classification ? new CrossEntropyLoss() : new MSELoss();
         var trainer = new Trainer(model, loss, optimizer) { L1 = s.L1, L2 = s.L2, ClipGradNorm = s.ClipNorm };
         var callbacks = new List<Callback>();
-        var scheduler = Specs.Schedule(s.Schedule, optimizer, s.Epochs);
+        var scheduler = Specs.Schedules.Parse(s.Schedule)(optimizer, s.Epochs);
         if (scheduler is not null) callbacks.Add(new SchedulerCallback(scheduler));
         if (s.Checkpoint is not null) callbacks.Add(new CheckpointCallback(s.Checkpoint, s.CheckpointEvery, scheduler));
         if (s.EarlyStopping > 0) callbacks.Add(new EarlyStopping(s.EarlyStopping));
@@ -119,16 +139,33 @@ public static class TrainCommand
             output.WriteLine($"resumed: {s.Resume} after epoch {startEpoch}");
         }
         History history;
-        if (s.Plain || Console.IsOutputRedirected || output != Console.Out)
+        using (var interrupt = new Interrupt(cancel))
         {
-            callbacks.Add(new PlainProgress(output));
-            history = trainer.Fit(train, s.Epochs, startEpoch, dev, callbacks.ToArray());
+            if (s.Plain || Console.IsOutputRedirected || output != Console.Out)
+            {
+                callbacks.Add(new PlainProgress(output));
+                history = trainer.Fit(train, s.Epochs, startEpoch, dev, interrupt.Token, callbacks.ToArray());
+            }
+            else
+            {
+                var live = new LiveProgress(train.BatchCount);
+                callbacks.Add(live);
+                history = live.Run(() => trainer.Fit(train, s.Epochs, startEpoch, dev, interrupt.Token, callbacks.ToArray()));
+            }
         }
-        else
+        if (history.Interrupted)
         {
-            var live = new LiveProgress(train.BatchCount);
-            callbacks.Add(live);
-            history = live.Run(() => trainer.Fit(train, s.Epochs, startEpoch, dev, callbacks.ToArray()));
+            string ckpt = s.Checkpoint ?? (modelFile is not null ? modelFile[..^".safetensors".Length] : runName) + ".checkpoint.safetensors";
+            Neurite.Training.Checkpoint.Save(ckpt, model, optimizer, history.LastCompletedEpoch, scheduler);
+            output.WriteLine($"interrupted: checkpoint of epoch {history.LastCompletedEpoch} written to {ckpt}");
+            output.WriteLine($"resume with: neurite {ResumeArguments(ckpt)}");
+            return Interrupt.ExitCode;
+        }
+        if (history.Divergence is not null)
+        {
+            output.WriteLine(history.StopReason);
+            output.WriteLine("no model saved: lower --lr, add --clip-norm, or use --batch-norm");
+            return DivergedExitCode;
         }
         if (history.StopReason is not null) output.WriteLine(history.StopReason);
 
@@ -136,28 +173,60 @@ public static class TrainCommand
         output.WriteLine(testAccuracy is { } acc
             ? $"test: loss {testLoss:F4}, accuracy {acc:P2} ({data.Test.Count} samples)"
             : $"test: MSE {testLoss:F5} ({data.Test.Count} samples)");
-        if (s.Output is not null)
+        if (modelFile is not null)
         {
-            ModelFile.Save(model, s.Output, architecture);
-            output.WriteLine($"saved: {s.Output}.json, {s.Output}.safetensors");
+            var info = new ModelInfo
+            {
+                Task = data.Classification ? "classification" : "regression",
+                ClassNames = data.Classification ? data.ClassNames ?? Enumerable.Range(0, data.Outputs).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray() : null,
+                FeatureNames = data.FeatureNames, Preprocessing = data.Preprocessing, InputShape = data.Train.SampleShape, Seed = s.Seed,
+                Dataset = s.Csv is not null ? Path.GetFullPath(s.Csv) : data.Name, Split = data.Split,
+            };
+            ModelFile.Save(model, modelFile, info, architecture);
+            output.WriteLine($"saved: {modelFile}");
         }
         output.WriteLine($"time: {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }
 
+    /// <summary>This run's command line with <c>--resume FILE</c> (replacing an earlier one).</summary>
+    static string ResumeArguments(string checkpoint)
+    {
+        var args = Environment.GetCommandLineArgs().Skip(1).ToList();
+        int at = args.IndexOf("train");
+        args = at >= 0 ? args[at..] : ["train", "…"];
+        int resume = args.IndexOf("--resume");
+        if (resume >= 0) args.RemoveRange(resume, Math.Min(2, args.Count - resume));
+        args.AddRange(["--resume", checkpoint]);
+        return string.Join(" ", args.Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
+    }
+
     static void Validate(Settings s)
     {
-        if (s.Epochs <= 0) throw new UsageException($"--epochs must be positive, got {s.Epochs}");
-        if (s.BatchSize <= 0) throw new UsageException($"--batch-size must be positive, got {s.BatchSize}");
+        Range("--epochs", s.Epochs, 1, 1_000_000);
+        Range("--batch-size", s.BatchSize, 1, 1 << 20);
+        Range("--checkpoint-every", s.CheckpointEvery, 1, 1_000_000);
+        Range("--early-stopping", s.EarlyStopping, 0, 1_000_000);
         if (!(s.Dropout >= 0 && s.Dropout < 1)) throw new UsageException($"--dropout must be in [0, 1), got {s.Dropout}");
-        if (s.LearningRate is { } lr && !(lr > 0)) throw new UsageException($"--lr must be positive, got {lr}");
-        if (s.L1 < 0 || s.L2 < 0 || s.WeightDecay < 0) throw new UsageException("--l1, --l2 and --weight-decay must be non-negative");
+        if (s.LearningRate is { } lr && !(lr > 0 && double.IsFinite(lr))) throw new UsageException($"--lr must be a positive number, got {lr}");
+        if (!(s.L1 >= 0 && s.L2 >= 0 && s.WeightDecay >= 0) || !double.IsFinite(s.L1 + s.L2 + s.WeightDecay)) throw new UsageException("--l1, --l2 and --weight-decay must be non-negative numbers");
+        if (s.ClipNorm is { } clip && !(clip > 0 && double.IsFinite(clip))) throw new UsageException($"--clip-norm must be a positive number, got {clip}");
+        if (!(s.TestFraction >= 0 && s.TestFraction < 1)) throw new UsageException($"--test-fraction must be in [0, 1), got {s.TestFraction}");
+        if (!(s.DevFraction >= 0 && s.DevFraction < 1)) throw new UsageException($"--dev-fraction must be in [0, 1), got {s.DevFraction}");
+        if (!(s.TestFraction + s.DevFraction < 1)) throw new UsageException($"--test-fraction + --dev-fraction must be below 1, got {s.TestFraction} + {s.DevFraction}");
         if (s.Csv is not null && s.Dataset is not null) throw new UsageException("give either --dataset or --csv, not both");
-        if (s.CheckpointEvery <= 0) throw new UsageException($"--checkpoint-every must be positive, got {s.CheckpointEvery}");
         if (s.Resume is not null && !File.Exists(s.Resume)) throw new UsageException($"--resume: checkpoint file not found: {s.Resume}");
-        if (!(s.Width > 0)) throw new UsageException($"--width must be positive, got {s.Width}");
-        if (!Specs.Activations.Contains(s.Activation)) throw new UsageException($"--activation: unknown activation '{s.Activation}'. Valid: {string.Join(", ", Specs.Activations)}");
-        if (!Specs.Optimizers.Contains(s.Optimizer)) throw new UsageException($"--optimizer: unknown optimizer '{s.Optimizer}'. Valid: {string.Join(", ", Specs.Optimizers)}");
-        if (!Specs.Schedules.Contains(s.Schedule)) throw new UsageException($"--schedule: unknown schedule '{s.Schedule}'. Valid: {string.Join(", ", Specs.Schedules)}");
+        if (!(s.Width > 0 && s.Width <= 16)) throw new UsageException($"--width must be in (0, 16], got {s.Width}");
+        if (s.Impute is not null and not ("mean" or "median")) throw new UsageException($"--impute: unknown value '{s.Impute}'. Valid: mean, median");
+        Specs.CheckModel(s.Model);
+        Specs.Activations.Parse(s.Activation);
+        Specs.Optimizers.Parse(s.Optimizer);
+        Specs.Schedules.Parse(s.Schedule);
+        if (s.Dataset is not null) DataSources.Sets.Parse(s.Dataset);
+    }
+
+    static void Range(string option, int value, int min, int max)
+    {
+        if (value < min || value > max) throw new UsageException($"{option} must be in {min}..{max}, got {value}");
     }
 }

@@ -80,7 +80,7 @@ public sealed class DataLoader : IEnumerable<(Tensor x, Tensor y)>
     public int Epoch { get; set; }
 
     /// <summary>Batches per epoch: ⌈N / batchSize⌉, or ⌊N / batchSize⌋ with <see cref="DropLast"/>.</summary>
-    public int BatchCount => DropLast ? dataset.Count / BatchSize : (dataset.Count + BatchSize - 1) / BatchSize;
+    public int BatchCount => DropLast ? dataset.Count / BatchSize : (int)(((long)dataset.Count + BatchSize - 1) / BatchSize);  // long: no overflow at BatchSize = int.MaxValue
 
     /// <summary>The sample order of epoch <paramref name="epoch"/> (before batching and dropping).</summary>
     public int[] Order(int epoch)

@@ -88,17 +88,7 @@ public sealed class LmCliTests : IDisposable
 
     // ---- the real program: exit codes and what reaches the terminal ----
 
-    static (int Code, string Out, string Err) RunNeurite(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Neurite.Cli.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(60_000), "neurite did not finish");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    static (int Code, string Out, string Err) RunNeurite(params string[] args) => CliProcess.Run(args);
 
     [Fact]
     public void TheProgramExitsNonZeroWithTheFileAndByteOffsetOrTheOption()

@@ -26,22 +26,25 @@ public sealed record VisionOptions(int InChannels = 3, int Classes = 1000, int I
     public int Ch(int channels) => Math.Max(1, (int)Math.Round(channels * Width));
 }
 
-/// <summary>Builds the zoo's networks by name (the CLI's <c>--model</c>): lenet5, alexnet, vgg11, vgg16, resnet18, resnet20, resnet50, nin, inception.</summary>
+/// <summary>Builds the zoo's networks by name (the CLI's <c>--model</c>): one table of names and builders.</summary>
 public static class Zoo
 {
-    public static readonly string[] Names = ["lenet5", "alexnet", "vgg11", "vgg16", "resnet18", "resnet20", "resnet50", "nin", "inception"];
+    static readonly (string Name, Func<VisionOptions, Sequential> Create)[] Table =
+    [
+        ("lenet5", LeNet.Create),
+        ("alexnet", AlexNet.Create),
+        ("vgg11", o => Vgg.Create(Vgg.Vgg11, o)),
+        ("vgg16", o => Vgg.Create(Vgg.Vgg16, o)),
+        ("resnet18", ResNet.ResNet18),
+        ("resnet20", ResNet.ResNet20),
+        ("resnet50", ResNet.ResNet50),
+        ("nin", NetworkInNetwork.Create),
+        ("inception", Inception.Create),
+    ];
 
-    public static Module Create(string name, VisionOptions options) => name switch
-    {
-        "lenet5" => LeNet.Create(options),
-        "alexnet" => AlexNet.Create(options),
-        "vgg11" => Vgg.Create(Vgg.Vgg11, options),
-        "vgg16" => Vgg.Create(Vgg.Vgg16, options),
-        "resnet18" => ResNet.ResNet18(options),
-        "resnet20" => ResNet.ResNet20(options),
-        "resnet50" => ResNet.ResNet50(options),
-        "nin" => NetworkInNetwork.Create(options),
-        "inception" => Inception.Create(options),
-        _ => throw new ArgumentException($"zoo: unknown model '{name}'. Valid: {string.Join(", ", Names)}"),
-    };
+    public static readonly string[] Names = Table.Select(t => t.Name).ToArray();
+
+    public static Module Create(string name, VisionOptions options) =>
+        Table.FirstOrDefault(t => t.Name == name).Create?.Invoke(options)
+        ?? throw new ArgumentException($"zoo: unknown model '{name}'. Valid: {string.Join(", ", Names)}");
 }
