@@ -142,7 +142,10 @@ public static partial class LayerConfigs
     {
         try
         {
-            return JsonSerializer.Deserialize<LayerConfig>(json, Json) ?? throw new ModelFormatException($"{source}: the architecture is null");
+            var config = JsonSerializer.Deserialize<LayerConfig>(json, Json) ?? throw new ModelFormatException($"{source}: the architecture is null");
+            int layers = 0;
+            CheckTree(config, "$", ref layers, source);
+            return config;
         }
         catch (JsonException e)
         {
@@ -152,6 +155,22 @@ public static partial class LayerConfigs
         {
             // e.g. a lone surrogate escape in a string, or a type discriminator that is not an object's first key
             throw new ModelFormatException($"{source}: invalid architecture: {Plain(e.Message)}");
+        }
+    }
+
+    /// <summary>At most this many layers in one architecture (ResNet-152 has about 500 modules).</summary>
+    public const int MaxLayers = 10_000;
+
+    // Null list elements pass System.Text.Json's nullability checks; a tree of millions of layers would cost more
+    // memory in its tensor list than its file is worth.
+    static void CheckTree(LayerConfig config, string path, ref int layers, string source)
+    {
+        if (++layers > MaxLayers) throw new ModelFormatException($"{source}: invalid architecture: more than {MaxLayers} layers");
+        if (config is not SequentialConfig sequential) return;
+        for (int i = 0; i < sequential.Layers.Count; i++)
+        {
+            string at = $"{path}.layers[{i}]";
+            CheckTree(sequential.Layers[i] ?? throw new ModelFormatException($"{source}: invalid architecture: the layer at {at} is null"), at, ref layers, source);
         }
     }
 
