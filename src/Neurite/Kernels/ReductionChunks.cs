@@ -13,9 +13,12 @@ namespace Neurite.Kernels;
 /// </code></example>
 internal static class ReductionChunks
 {
-    /// <summary>The most chunks a large sum is cut into: enough for up to 8 threads to share evenly, few enough
-    /// that the partials (one per chunk) stay cheap to hold and add.</summary>
-    public const int Max = 8;
+    /// <summary>The most chunks a large sum is cut into: enough for 2 or 4 threads to share evenly, few enough that
+    /// finishing each chunk's partial stays cheap.</summary>
+    /// <remarks>Measured (`Neurite.Bench wgrad`, 1 thread, minimum of 81 calls, three rounds): the direct weight
+    /// gradient sums each chunk's 16 lanes per weight, which cost LeNet-5's conv2 (100 positions an image)
+    /// 531–548 → 587–620 µs with 8 chunks and 548–557 µs with 4; the wider layers did not move beyond noise.</remarks>
+    public const int Max = 4;
 
     /// <summary>How many chunks to cut <paramref name="items"/> into: 1 when the sum is too small to be worth
     /// splitting (<paramref name="large"/> false; decided by the problem size too), else min(items, <see cref="Max"/>).
