@@ -14,9 +14,10 @@ switch (workload)
     case "lenet": return LenetBench.Run(rest);
     case "resnet": return ResnetBench.Run(rest);
     case "conv": return ConvBench.Run(rest);
+    case "wgrad": return WeightGradBench.Run(rest);
     case "pool": return PoolBench.Run(rest);
     case "lstm": return LstmBench.Run(rest);
     default:
-        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, mlp, lenet, resnet, conv, pool, lstm");
+        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, mlp, lenet, resnet, conv, wgrad, pool, lstm");
         return 2;
 }

@@ -17,9 +17,11 @@ namespace Neurite.Kernels;
 /// </code>
 /// </summary>
 /// <remarks>
-/// <para>The batch is split into <see cref="Threads.Count"/> contiguous slices when the work is large enough;
-/// each thread unfolds into its own column buffer, kept between calls (no allocation per image), and its
-/// GEMMs run single-threaded inside the split. Weight gradients are summed per thread and added at the end.
+/// <para>The batch is split into contiguous slices when the work is large enough: <see cref="Threads.Count"/>
+/// of them for the forward pass and the input gradient, which have no sum over images, and for the weight
+/// gradient, a sum over the batch, <see cref="ReductionChunks"/> cut by the batch size alone, whose partials are
+/// added in chunk order (the same bits at any thread count). Each thread unfolds into its own column buffer,
+/// kept between calls (no allocation per image), and its GEMMs run single-threaded inside the split.
 /// A 1×1 kernel with stride 1 and no padding skips im2col: X[n, g] already is the [K×P] matrix.</para>
 /// <para>Choice measured (bench `conv`, LeNet and ResNet-20 layers, see docs in the benchmark file): explicit
 /// im2col per image feeding the packed SGEMM.</para>
@@ -136,7 +138,7 @@ public static unsafe class Conv2dKernel
         public readonly int N = n, O = outChannels, G = groups;
         public readonly ConvGeometry Geo = g;
         public readonly Mode Mode = mode;
-        public T* Partials { get; init; }   // (parts − 1) weight-gradient accumulators for parts 1…
+        public T* Partials { get; init; }   // (parts − 1) weight-gradient partials for chunks 1…
         public int Parts { get; init; }
 
         public int Og => O / G;
@@ -206,9 +208,11 @@ public static unsafe class Conv2dKernel
     static void Run<T>(ref Job<T> job) where T : unmanaged, IFloatingPointIeee754<T>
     {
         long work = (long)job.N * job.O * job.K * job.P;
-        int parts = work >= ParallelWork ? Math.Min(Threads.Count, job.N) : 1;
+        bool large = work >= ParallelWork, sumsImages = job.Mode == Mode.Backward && job.DW != null;
+        // A slice per thread where images are independent; the weight gradient's sum over images is cut by the batch size only.
+        int parts = sumsImages ? ReductionChunks.Count(job.N, large) : large ? Math.Min(Threads.Count, job.N) : 1;
         T* partials = null;
-        bool needsPartials = job.Mode == Mode.Backward && job.DW != null && parts > 1;
+        bool needsPartials = sumsImages && parts > 1;
         if (needsPartials) partials = (T*)NativeMemory.AlignedAlloc((nuint)((parts - 1) * job.WeightSize * sizeof(T)), 64);
         try
         {
@@ -217,10 +221,10 @@ public static unsafe class Conv2dKernel
             else Threads.For(parts, run, static (part, s) => s.RunPart(part));
             if (needsPartials)
             {
+                // dW = partial₀ + partial₁ + … in chunk order (every chunk has an image)
                 var total = new Span<T>(job.DW, (int)job.WeightSize);
                 for (int q = 0; q < parts - 1; q++)
-                    if ((long)job.N * (q + 2) / parts > (long)job.N * (q + 1) / parts) // that slice had images
-                        TensorPrimitives.Add(total, new ReadOnlySpan<T>(partials + q * job.WeightSize, (int)job.WeightSize), total);
+                    TensorPrimitives.Add(total, new ReadOnlySpan<T>(partials + q * job.WeightSize, (int)job.WeightSize), total);
             }
         }
         finally

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -17,52 +18,80 @@ internal static unsafe partial class DirectConv
     /// dw[O, C, KH, KW] = Σ_n Σ_p dy[n, o, p] · x[n, c, p shifted by (i, j)] (overwritten), for shapes where
     /// <see cref="AppliesToWeightGrad"/>: no column matrix. Each tile of 8 output channels × 2 taps keeps 16 vectors
     /// of 16 partial sums (one per position lane); per 16 positions it loads the two shifted input rows and the 8
-    /// output-gradient rows and does 16 FMAs. The partial sums stay in a per-thread buffer across the images of the
-    /// thread's slice and are summed across lanes once at the end.
+    /// output-gradient rows and does 16 FMAs.
     /// </summary>
+    /// <remarks>
+    /// The sum over the batch is cut into <see cref="ReductionChunks"/> by the batch size, never by the thread count,
+    /// so the result has the same bits at any thread count. A thread takes a chunk at a time: it accumulates the
+    /// chunk's images into its own lane buffer, then drains the buffer (each weight's 16 lanes summed, the lanes
+    /// zeroed for the next chunk) into the chunk's partial of dw; the partials are added in chunk order at the end.
+    /// </remarks>
     public static void WeightGrad(float* x, float* dy, float* dw, int n, int outChannels, int groups, in ConvGeometry g)
     {
         int k = g.ColRows;
         var plan = new Plan(in g);
-        long lanes = (long)outChannels * k * Width;            // one vector of partial sums per weight
+        long weights = (long)outChannels * k;
+        long lanes = weights * Width;                          // one vector of partial sums per weight
         long work = (long)n * outChannels * k * g.ColCols;
-        int parts = work >= 1 << 20 ? Math.Min(Threads.Count, n) : 1;
-        var partials = (float*)NativeMemory.AlignedAlloc((nuint)((parts * lanes) * sizeof(float) + (k + plan.Segments) * sizeof(int)), 64);
+        int chunks = ReductionChunks.Count(n, work >= 1 << 20);
+        int slots = Math.Min(Threads.Count, chunks);           // lane buffers: one per thread taking chunks
+        // slots lane buffers, the partials of chunks 1… (chunk 0 drains into dw), then the tap offsets and segment starts
+        long floats = slots * lanes + (chunks - 1) * weights;
+        var buffer = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float) + (k + plan.Segments) * sizeof(int)), 64);
         try
         {
-            int* offsets = (int*)(partials + parts * lanes);
+            float* partials = buffer + slots * lanes;
+            int* offsets = (int*)(buffer + floats);
             plan.FillOffsets(offsets, in g);
-            new Span<float>(partials, (int)(parts * lanes)).Clear();
+            new Span<float>(buffer, (int)(slots * lanes)).Clear();
             plan.FillStarts(offsets + k, g.OW);
-            var job = new GradJob(x, dy, partials, offsets, offsets + k, n, outChannels, groups, lanes, parts, g);
-            if (parts == 1) job.Images(0);
-            else Threads.For(parts, job, static (part, s) => s.Images(part));
-            // dw[o, t] = Σ over parts and lanes
-            for (long w = 0; w < (long)outChannels * k; w++)
-            {
-                var sum = Vector512.Load(partials + w * Width);
-                for (int q = 1; q < parts; q++) sum += Vector512.Load(partials + q * lanes + w * Width);
-                dw[w] = Vector512.Sum(sum);
-            }
+            var job = new GradJob(x, dy, dw, buffer, partials, offsets, offsets + k, n, outChannels, groups, lanes, chunks, slots, g);
+            if (slots == 1) job.Slot(0);
+            else Threads.For(slots, job, static (slot, s) => s.Slot(slot));
+            // dw = partial₀ + partial₁ + … + partial_{chunks−1}, in chunk order
+            var total = new Span<float>(dw, (int)weights);
+            for (int c = 1; c < chunks; c++) TensorPrimitives.Add(total, new ReadOnlySpan<float>(partials + (c - 1) * weights, (int)weights), total);
         }
         finally
         {
-            NativeMemory.AlignedFree(partials);
+            NativeMemory.AlignedFree(buffer);
         }
     }
 
-    readonly struct GradJob(float* x, float* dy, float* partials, int* offsets, int* starts, int n, int o, int groups, long lanes, int parts, ConvGeometry geo)
+    readonly struct GradJob(float* x, float* dy, float* dw, float* lanes, float* partials, int* offsets, int* starts, int n, int o, int groups, long laneCount, int chunks, int slots, ConvGeometry geo)
     {
-        readonly float* X = x, Dy = dy, Partials = partials;
+        readonly float* X = x, Dy = dy, Dw = dw, Lanes = lanes, Partials = partials;
         readonly int* Offsets = offsets, Starts = starts;
-        readonly int N = n, O = o, G = groups, Parts = parts;
-        readonly long Lanes = lanes;
+        readonly int N = n, O = o, G = groups, Chunks = chunks, Slots = slots;
+        readonly long LaneCount = laneCount;
         readonly ConvGeometry Geo = geo;
 
-        public void Images(int part)
+        /// <summary>Chunks slot, slot + Slots, … with lane buffer <paramref name="slot"/> (zero on entry and on return).</summary>
+        public void Slot(int slot)
+        {
+            float* acc = Lanes + slot * LaneCount;
+            long weights = LaneCount / Width;
+            for (int c = slot; c < Chunks; c += Slots)
+            {
+                var (n0, n1) = ReductionChunks.Range(N, Chunks, c);
+                Images(n0, n1, acc);
+                Drain(acc, c == 0 ? Dw : Partials + (c - 1) * weights, weights);
+            }
+        }
+
+        /// <summary>sum[w] = Σ of the 16 lanes of acc[w]; acc = 0.</summary>
+        static void Drain(float* acc, float* sum, long weights)
+        {
+            for (long w = 0; w < weights; w++)
+            {
+                sum[w] = Vector512.Sum(Vector512.Load(acc + w * Width));
+                Vector512.Store(Vector512<float>.Zero, acc + w * Width);
+            }
+        }
+
+        void Images(int n0, int n1, float* acc)
         {
             var g = Geo;
-            int n0 = (int)((long)N * part / Parts), n1 = (int)((long)N * (part + 1) / Parts);
             int og = O / G, k = g.ColRows, p = g.ColCols;
             var plan = new Plan(in g);
             bool pad = plan.NeedsPadding(in g);
@@ -70,7 +99,6 @@ internal static unsafe partial class DirectConv
             // Scratch (this thread's, reused): the padded input, then (extended grid) the output gradient of one group on the grid.
             float* scratch = Workspace<float>.Columns(paddedLength + (plan.Extended ? (long)og * plan.Stride : 0));
             float* padded = scratch, dyExt = scratch + paddedLength;
-            float* acc = Partials + part * Lanes;
             for (int i = n0; i < n1; i++)
                 for (int gr = 0; gr < G; gr++)
                 {
