@@ -3,6 +3,7 @@ namespace Neurite.Serialization;
 /// <summary>
 /// Writes files so that a crash or Ctrl-C mid-write never leaves a half-written file: the data goes to a
 /// temporary file in the same folder, is flushed to disk, and then replaces the target in one rename.
+/// Temporary files that killed processes left beside the target are removed first (<see cref="StaleTemporaryFiles"/>).
 /// </summary>
 public static class AtomicFile
 {
@@ -11,6 +12,7 @@ public static class AtomicFile
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(dir);
+        StaleTemporaryFiles.Remove(full);
         string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {

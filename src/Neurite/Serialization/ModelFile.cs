@@ -40,7 +40,6 @@ public static class ModelFile
         var meta = (info ?? new ModelInfo()).ToMetadata();
         meta["format"] = Format;
         meta["architecture"] = System.Text.Json.JsonSerializer.Serialize(config, LayerConfigs.Compact);
-        StaleTemporaryFiles.Remove(file);
         SafeTensors.Save(file, model.StateDict(), meta);
         return file;
     }

@@ -5,8 +5,8 @@ namespace Neurite.Serialization;
 
 /// <summary>
 /// Removes what a killed save left behind: <see cref="AtomicFile"/> writes <c>.NAME.PID.GUID.tmp</c> beside
-/// NAME and renames it; a process killed before the rename leaves that file forever. The next save of NAME
-/// deletes those whose process is no longer running.
+/// NAME and renames it; a process killed before the rename leaves that file forever. The next atomic write of NAME
+/// (a model, a checkpoint, a history) deletes those whose process is no longer running.
 /// </summary>
 static class StaleTemporaryFiles
 {
