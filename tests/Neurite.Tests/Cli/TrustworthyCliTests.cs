@@ -186,6 +186,28 @@ public sealed class TrustworthyCliTests : IDisposable
     }
 
     [Fact]
+    public async Task SigintToTheRealProgramCheckpointsAndExits130()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Neurite.Cli.dll"), "train", "--dataset", "digits", "--epochs", "100000", "--plain", "-o", At("sig") })
+            start.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(start)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string? line;
+        while ((line = p.StandardOutput.ReadLine()) is not null && !line.StartsWith("epoch 2/", StringComparison.Ordinal)) { }
+        Assert.NotNull(line);  // two epochs done
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", p.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        string rest = p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(30_000));
+        string err = await stderr;
+        Assert.True(p.ExitCode == Interrupt.ExitCode, rest + err);
+        Assert.Matches(@"interrupted: checkpoint of epoch \d+ written to ", rest);
+        Assert.Contains("resume with: neurite train --dataset digits --epochs 100000 --plain -o " + At("sig") + " --resume " + At("sig.checkpoint.safetensors"), rest);
+        Assert.True(File.Exists(At("sig.checkpoint.safetensors")));
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
+    }
+
+    [Fact]
     public void PredictRunsAnImageModelOnIdxPngAndAFolder()
     {
         var log = new StringWriter();
