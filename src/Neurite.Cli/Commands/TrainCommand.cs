@@ -113,7 +113,7 @@ public static class TrainCommand
             var scaler = new StandardScaler();
             scaler.Fit(data.Train);  // fitted on the training split only, reused on dev/test (inside the model)
             var network = Specs.Mlp(s.Model, data.Inputs, data.Outputs, s.Activation, s.Dropout, s.BatchNorm, generator);
-            model = new Sequential([new Standardize(scaler.Mean, scaler.Std), .. network.Layers]);
+            model = new Sequential([new Standardize(scaler.Mean, scaler.Std), .. network.Layers, .. TargetScale(data)]);
         }
         output.Write(ModelSummary.Of(model, data.Train.SampleShape));
         if (augmentation is not null) output.WriteLine($"augmentation: {augmentation}");
@@ -187,6 +187,26 @@ public static class TrainCommand
         }
         output.WriteLine($"time: {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
+    }
+
+    /// <summary>For regression, a fixed last layer y = z·std + mean with the training targets' statistics, so the network
+    /// learns standardised targets (a target in the thousands is out of reach of lr 1e-3 steps otherwise) while the
+    /// model still outputs, and the loss still measures, the target's own units. Written as Standardize with
+    /// mean −m/s and std 1/s: (z + m/s)·s = z·s + m.</summary>
+    static Module[] TargetScale(PreparedData data)
+    {
+        if (data.Classification) return [];
+        var y = data.Train.Labels.ToDoubleArray();
+        int k = data.Outputs;
+        var (mean, std) = (new double[k], new double[k]);
+        for (int j = 0; j < k; j++)
+        {
+            var column = Enumerable.Range(0, y.Length / k).Select(i => y[i * k + j]).ToArray();
+            mean[j] = column.Average();
+            double sd = Math.Sqrt(column.Average(v => (v - mean[j]) * (v - mean[j])));
+            std[j] = sd > 0 ? sd : 1;
+        }
+        return [new Standardize(mean.Select((m, j) => -m / std[j]).ToArray(), std.Select(sd => 1 / sd).ToArray())];
     }
 
     /// <summary>This run's command line with <c>--resume FILE</c> (replacing an earlier one).</summary>
