@@ -17,11 +17,14 @@ public sealed record PreparedData(string Name, TensorDataset Train, TensorDatase
 }
 
 /// <summary>What a data set is asked for: where its files are, the seed and fractions of the split, images or flat features.</summary>
-public sealed record DataRequest(string? DataDir, ulong Seed, bool Images, double TestFraction = 0.2, double DevFraction = 0.1);
+/// <param name="DevFraction">Null: the data set's own default (<see cref="DataSetSpec.DevFraction"/>).</param>
+public sealed record DataRequest(string? DataDir, ulong Seed, bool Images, double TestFraction = 0.2, double? DevFraction = null);
 
 /// <summary>A built-in data set: how to load it whole, or with a fixed test part of its own (Fashion-MNIST, CIFAR-10).</summary>
 /// <param name="Load">The rows; <c>FixedTest</c> when the data set comes with its own test files.</param>
-public sealed record DataSetSpec(Func<DataRequest, (TensorDataset All, TensorDataset? FixedTest, IReadOnlyList<string>? ClassNames)> Load, bool Classification, bool Images);
+/// <param name="DevFraction">The part of the (training) rows used for validation unless --dev-fraction says otherwise.</param>
+public sealed record DataSetSpec(Func<DataRequest, (TensorDataset All, TensorDataset? FixedTest, IReadOnlyList<string>? ClassNames)> Load, bool Classification, bool Images,
+    double DevFraction = 0.1);
 
 /// <summary>Resolves `--dataset NAME` (one table) or `--csv FILE` into splits.</summary>
 public static class DataSources
@@ -29,7 +32,8 @@ public static class DataSources
     public static readonly NameTable<DataSetSpec> Sets = new("--dataset",
         ("digits", new(r => (r.Images ? Datasets.Digits(images: true, scale: 1.0 / 16) : Datasets.Digits(), null, null), true, true)),
         ("iris", new(_ => (Datasets.Iris(), null, null), true, false)),
-        ("fashion-mnist", new(r => { var (train, test) = FashionMnist.Load(r.DataDir, images: r.Images); return (train, test, FashionMnist.ClassNames); }, true, true)),
+        // 5,000 of the 60,000 training images for validation
+        ("fashion-mnist", new(r => { var (train, test) = FashionMnist.Load(r.DataDir, images: r.Images); return (train, test, FashionMnist.ClassNames); }, true, true, 1.0 / 12)),
         ("cifar10", new(r =>
         {
             var (train, test) = Cifar10.Load(r.DataDir ?? throw new UsageException("--dataset cifar10 needs --data-dir FOLDER holding data_batch_1.bin … test_batch.bin"));
@@ -57,7 +61,7 @@ public static class DataSources
         if (request.Images && !spec.Images)
             throw new UsageException($"--dataset: '{name}' is not an image data set; convolutional models train on {string.Join(", ", ImageNames)}");
         var (all, fixedTest, classNames) = spec.Load(request);
-        return Divide(name, all, fixedTest, spec.Classification, classNames ?? all.ClassNames, request);
+        return Divide(name, all, fixedTest, spec.Classification, classNames ?? all.ClassNames, request with { DevFraction = request.DevFraction ?? spec.DevFraction });
     }
 
     static TensorDataset Flat(TensorDataset images) => images.WithFeatures(images.Features.Reshape(images.Count, -1));
@@ -70,12 +74,13 @@ public static class DataSources
         int outputs = classification ? (int)all.Labels.ToLongArray().Max() + 1 : Math.Max(1, all.Labels.NumEl / Math.Max(1, all.Count));
         if (fixedTest is not null)
         {
-            double dev = r.DevFraction;
+            double dev = r.DevFraction ?? 0.1;
             var (fit, devPart) = Split.TrainTest(all, dev, r.Seed, stratified: classification);
             return new PreparedData(name, fit, devPart, fixedTest, inputs, outputs, classification, classNames,
                 new SplitInfo(all.Count, [1 - dev, dev, 0], classification, null));
         }
-        var fractions = (1 - r.TestFraction - r.DevFraction, r.DevFraction, r.TestFraction);
+        double devFraction = r.DevFraction ?? 0.1;
+        var fractions = (1 - r.TestFraction - devFraction, devFraction, r.TestFraction);
         var rows = Split.Indices(all.Count, fractions, r.Seed, classification ? all.Labels.ToLongArray() : null);
         return new PreparedData(name, all.Select(rows.Train), all.Select(rows.Dev), all.Select(rows.Test), inputs, outputs, classification, classNames,
             new SplitInfo(all.Count, [fractions.Item1, fractions.Item2, fractions.Item3], classification, [.. rows.Test.Order()]));

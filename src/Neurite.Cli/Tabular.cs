@@ -14,7 +14,8 @@ static class Tabular
         var whole = TabularSchema.Fit(table, options);
         var all = Enumerable.Range(0, table.RowCount).ToArray();
         long[]? strata = regression ? null : whole.EncodeLabels(table, all).ToLongArray();
-        var fractions = (1 - r.TestFraction - r.DevFraction, r.DevFraction, r.TestFraction);
+        double devFraction = r.DevFraction ?? 0.1;
+        var fractions = (1 - r.TestFraction - devFraction, devFraction, r.TestFraction);
         var (train, dev, test) = Split.Indices(table.RowCount, fractions, r.Seed, strata);
         Array.Sort(test);
         var schema = TabularSchema.Fit(table, train, options);

@@ -65,7 +65,9 @@ public static class EvalCommand
         {
             // models of earlier versions carry no input shape: networks `train` built on features start with Standardize
             bool images = info.InputShape is { } shape ? shape.Length == 3 : !(loaded.Model is Sequential { Count: > 0 } s && s[0] is Standardize);
-            var request = new DataRequest(dataDir, seed ?? info.Seed ?? 42, images, info.Split?.Fractions[2] ?? 0.2, info.Split?.Fractions[1] ?? 0.1);
+            // the training run's fractions when it cut its own test part, else the defaults
+            var split = info.Split is { TestRows: not null } s2 ? s2 : null;
+            var request = new DataRequest(dataDir, seed ?? info.Seed ?? 42, images, split?.Fractions[2] ?? 0.2, split?.Fractions[1]);
             var prepared = DataSources.Load(dataset, null, null, false, request);
             return (prepared.Test, $"the test split of {dataset} (seed {request.Seed})");
         }

@@ -19,7 +19,7 @@ public static class TrainCommand
         ulong Seed = 42, double L1 = 0, double L2 = 0, double WeightDecay = 0, int EarlyStopping = 0, double? ClipNorm = null,
         string? Output = null, string? History = null, bool Plain = false,
         string? Checkpoint = null, int CheckpointEvery = 1, string? Resume = null, bool Augment = false, double Width = 1.0,
-        double TestFraction = 0.2, double DevFraction = 0.1, string? Impute = null, bool CreateDirs = false);
+        double TestFraction = 0.2, double? DevFraction = null, string? Impute = null, bool CreateDirs = false);
 
     /// <summary>The exit code of a run the divergence guard stopped (the loss became NaN/∞ or exploded).</summary>
     public const int DivergedExitCode = 3;
@@ -29,7 +29,7 @@ public static class TrainCommand
         var dataset = new Option<string?>("--dataset") { Description = $"Built-in data set: {DataSources.Sets.Valid} (default digits)" };
         var csv = new Option<string?>("--csv") { Description = "Train on a CSV file (header row; numeric or text (one-hot) feature columns)" };
         var testFraction = new Option<double>("--test-fraction") { Description = "Fraction of the rows held out for the test (not for data sets with their own test files)", DefaultValueFactory = _ => 0.2 };
-        var devFraction = new Option<double>("--dev-fraction") { Description = "Fraction of the rows for validation (dev)", DefaultValueFactory = _ => 0.1 };
+        var devFraction = new Option<double?>("--dev-fraction") { Description = "Fraction of the (training) rows for validation (default 0.1; Fashion-MNIST 1/12, i.e. 5,000 images)" };
         var impute = new Option<string?>("--impute") { Description = "Fill missing CSV cells with the training mean or median (text columns: the most frequent value) instead of refusing them: mean, median" };
         var createDirs = new Option<bool>("--create-dirs") { Description = "Create the --output / --checkpoint folder when it does not exist" };
         var label = new Option<string?>("--label") { Description = "CSV label column, by name or index (default: the last)" };
@@ -91,6 +91,7 @@ public static class TrainCommand
         var request = new DataRequest(s.DataDir, s.Seed, convolutional, s.TestFraction, s.DevFraction);
         var data = DataSources.Load(s.Dataset, s.Csv, s.Label, s.Regression, request, s.Impute);
         if (data.Train.Count == 0) throw new UsageException($"--test-fraction {s.TestFraction} and --dev-fraction {s.DevFraction} leave no training rows of {data.Name}'s {data.Split.Rows}");
+        if (data.Test.Count == 0) output.WriteLine("warning: --test-fraction 0 leaves no test rows; the test figures below are empty");
         output.WriteLine($"data: {data.Name}: {data.Train.Count} train, {data.Dev.Count} dev, {data.Test.Count} test samples, {data.Inputs} features, " +
                          (data.Classification ? $"{data.Outputs} classes" : $"{data.Outputs} targets"));
 
@@ -232,8 +233,8 @@ public static class TrainCommand
         if (!(s.L1 >= 0 && s.L2 >= 0 && s.WeightDecay >= 0) || !double.IsFinite(s.L1 + s.L2 + s.WeightDecay)) throw new UsageException("--l1, --l2 and --weight-decay must be non-negative numbers");
         if (s.ClipNorm is { } clip && !(clip > 0 && double.IsFinite(clip))) throw new UsageException($"--clip-norm must be a positive number, got {clip}");
         if (!(s.TestFraction >= 0 && s.TestFraction < 1)) throw new UsageException($"--test-fraction must be in [0, 1), got {s.TestFraction}");
-        if (!(s.DevFraction >= 0 && s.DevFraction < 1)) throw new UsageException($"--dev-fraction must be in [0, 1), got {s.DevFraction}");
-        if (!(s.TestFraction + s.DevFraction < 1)) throw new UsageException($"--test-fraction + --dev-fraction must be below 1, got {s.TestFraction} + {s.DevFraction}");
+        if (s.DevFraction is { } dev && !(dev >= 0 && dev < 1)) throw new UsageException($"--dev-fraction must be in [0, 1), got {dev}");
+        if (!(s.TestFraction + (s.DevFraction ?? 0.1) < 1)) throw new UsageException($"--test-fraction + --dev-fraction must be below 1, got {s.TestFraction} + {s.DevFraction ?? 0.1}");
         if (s.Csv is not null && s.Dataset is not null) throw new UsageException("give either --dataset or --csv, not both");
         if (s.Resume is not null && !File.Exists(s.Resume)) throw new UsageException($"--resume: checkpoint file not found: {s.Resume}");
         if (!(s.Width > 0 && s.Width <= 16)) throw new UsageException($"--width must be in (0, 16], got {s.Width}");
