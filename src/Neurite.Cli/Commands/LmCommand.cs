@@ -72,6 +72,9 @@ public static class LmCommand
     public static int Run(Settings s, TextWriter output, CancellationToken cancel = default)
     {
         var cell = Validate(s);
+        // the files the run writes are checked before the text is read or anything is trained
+        string? modelFile = s.Output is null ? null : OutputPath.Model(s.Output, "lm", createDirs: false);
+        if (s.Checkpoint is not null) OutputPath.Check("--checkpoint", s.Checkpoint, createDirs: false);
         var wall = Stopwatch.StartNew();
         string text = s.Text is null ? Corpora.KingJamesBible() : TextFile.ReadUtf8(s.Text);
         string source = s.Text is null ? "King James Bible (built-in)" : Path.GetFileName(s.Text);
@@ -152,10 +155,9 @@ public static class LmCommand
             return InterruptedExitCode;
         }
         output.WriteLine(Invariant($"held-out: {lastBpc:F4} bits/char ({(long)valid.BatchSize * (valid.StreamLength - 1):N0} characters predicted), after {p.Step:N0} steps, {p.Tokens:N0} characters, {p.TrainSeconds:F1} s of training ({p.Tokens / Math.Max(p.TrainSeconds, 1e-9):N0} tokens/s)"));
-        if (s.Output is not null)
+        if (modelFile is not null)
         {
-            ModelFile.Save(model, s.Output);
-            output.WriteLine($"saved: {s.Output}.json, {s.Output}.safetensors");
+            output.WriteLine($"saved: {ModelFile.Save(model, modelFile!)}");
         }
         if (s.Checkpoint is not null) output.WriteLine($"checkpoint: {s.Checkpoint}");
         output.WriteLine(Invariant($"time: {wall.Elapsed.TotalSeconds:F1} s"));
