@@ -78,8 +78,9 @@ public sealed class EmbeddingCorpus
     static bool IsWord(string token) => token.Any(char.IsLetterOrDigit);
 }
 
-/// <summary>What a training run produced: the vectors, the tokens it went through (counted as word2vec counts them:
-/// every corpus token of every epoch, before subsampling), the time and a line of details.</summary>
+/// <summary>What a training run produced: the vectors, the tokens it went through (skip-gram: as word2vec counts them,
+/// every corpus token of every epoch, before subsampling; GloVe: the corpus tokens counted once, as its epochs pass
+/// over the co-occurrences instead, whose rate <see cref="Details"/> gives), the time and a line of details.</summary>
 public sealed record EmbeddingRun(WordVectors Vectors, long Tokens, TimeSpan Elapsed, string Details)
 {
     public double WordsPerSecond => Tokens / Math.Max(Elapsed.TotalSeconds, 1e-9);

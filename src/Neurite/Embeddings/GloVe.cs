@@ -100,11 +100,12 @@ public static class GloVe
             }
             cost = parts.Sum() / n;
         }
+        double trainSeconds = (clock.Elapsed - counting).TotalSeconds;
         var result = new float[(long)v * d];
         TensorPrimitives.Add(m.W, m.WContext, result);
         var vectors = new WordVectors(corpus.Words, result, d, corpus.Counts, "glove", o.ToString());
         return new EmbeddingRun(vectors, corpus.Tokens.Length, clock.Elapsed, string.Create(CultureInfo.InvariantCulture,
-            $"{n:N0} non-zero co-occurrences counted in {counting.TotalSeconds:F1} s, {o.Epochs} epoch(s) of AdaGrad, final cost {cost:F4} (mean ½·f·δ²)"));
+            $"{n:N0} non-zero co-occurrences counted in {counting.TotalSeconds:F1} s; {o.Epochs} epoch(s) of AdaGrad in {trainSeconds:F1} s ({(double)n * o.Epochs / Math.Max(trainSeconds, 1e-9):N0} updates/s), final cost {cost:F4} (mean ½·f·δ²)"));
     }
 
     /// <summary>The non-zero X_ij as (row, column, value) arrays, in first-seen order.</summary>
