@@ -8,7 +8,7 @@ public sealed class PlantedStructureTests(ITestOutputHelper log)
 {
     static readonly EmbeddingCorpus Corpus = EmbeddingCorpus.FromText(PlantedCorpus.Text(), minCount: 1);
 
-    /// <summary>The share of the 400 grid analogies whose planted answer is the top-1 word of all 87.</summary>
+    /// <summary>The share of the 400 grid analogies whose planted answer is the top-1 word of all 97.</summary>
     static double AnalogyAccuracy(WordVectors v, AnalogyMethod method) => PlantedCorpus.Analogies()
         .Average(q => v.Analogy(q.A, q.B, q.C, 1, method)[0].Word == q.Answer ? 1.0 : 0.0);
 
