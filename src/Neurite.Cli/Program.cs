@@ -12,6 +12,9 @@ var root = new RootCommand("Neurite: deep learning for .NET — train, evaluate 
     XorCommand.Create(),
     LmCommand.Create(),
     SampleCommand.Create(),
+    EmbedCommand.Create(),
+    SimilarCommand.Create(),
+    AnalogyCommand.Create(),
 };
 try
 {
