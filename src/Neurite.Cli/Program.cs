@@ -12,6 +12,8 @@ var root = new RootCommand("Neurite: deep learning for .NET — train, evaluate 
     XorCommand.Create(),
     LmCommand.Create(),
     SampleCommand.Create(),
+    Seq2SeqCommand.Create(),
+    TranslateCommand.Create(),
 };
 try
 {
