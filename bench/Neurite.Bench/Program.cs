@@ -17,7 +17,8 @@ switch (workload)
     case "wgrad": return WeightGradBench.Run(rest);
     case "pool": return PoolBench.Run(rest);
     case "lstm": return LstmBench.Run(rest);
+    case "seq2seq": return Seq2SeqBench.Run(rest);
     default:
-        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, mlp, lenet, resnet, conv, wgrad, pool, lstm");
+        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, mlp, lenet, resnet, conv, wgrad, pool, lstm, seq2seq");
         return 2;
 }

@@ -11,6 +11,7 @@ var examples = new Dictionary<string, Action<TextWriter>>
     ["transfer"] = o => TransferExample.Run(o),
     ["long-dependencies"] = o => LongDependenciesExample.Run(o),
     ["pokemon-cp"] = o => PokemonCpExample.Run(o),
+    ["dates"] = o => DatesExample.Run(o),
 };
 string name = args.Length > 0 ? args[0] : "";
 if (!examples.TryGetValue(name, out var run))

@@ -15,6 +15,8 @@ var root = new RootCommand("Neurite: deep learning for .NET — train, evaluate 
     EmbedCommand.Create(),
     SimilarCommand.Create(),
     AnalogyCommand.Create(),
+    Seq2SeqCommand.Create(),
+    TranslateCommand.Create(),
 };
 try
 {

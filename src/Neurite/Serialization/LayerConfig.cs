@@ -83,6 +83,7 @@ public static partial class LayerConfigs
             r.Mode == RecurrentMode.RnnRelu ? "relu" : "tanh", DTypeOf(r))),
         Layer<CharLanguageModel, CharLanguageModelConfig>("CharLanguageModel", lm => new CharLanguageModelConfig(lm.Options.CellName, lm.Options.EmbeddingDim,
             lm.Options.HiddenSize, lm.Options.NumLayers, lm.Options.Dropout, [.. lm.Vocabulary.Symbols.Select(s => s.Value)])),
+        Layer<Neurite.Seq2Seq.Seq2SeqModel, Seq2SeqConfig>("Seq2Seq", Seq2SeqConfig.Of),
         // Zoo networks hold residual and Inception blocks; they are described by name and options (TrainCommand passes it).
         new("Zoo", typeof(ZooConfig), typeof(ZooConfig), _ => throw new InvalidOperationException("unreachable")),
         Plain<ReLU>(), Plain<Sigmoid>(), Plain<Tanh>(), Plain<Softplus>(), Plain<GELU>(), Plain<Step>(), Plain<Identity>(), Plain<Flatten>(),

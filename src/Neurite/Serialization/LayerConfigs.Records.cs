@@ -3,6 +3,7 @@ using System.Text;
 using Neurite.Data.Text;
 using Neurite.Nn;
 using Neurite.Nn.Zoo;
+using Neurite.Seq2Seq;
 
 namespace Neurite.Serialization;
 
@@ -224,6 +225,74 @@ public sealed record CharLanguageModelConfig(string Cell, int Embedding, int Hid
         int v = Vocabulary.Length;
         return [Entry("embedding.weight", v, Embedding), .. Checks.RecurrentState("rnn.", Mode, Embedding, Hidden, Layers, true, false, DType.Float32),
             Entry("decoder.weight", v, Hidden), Entry("decoder.bias", v)];
+    }
+}
+
+/// <summary>An encoder–decoder (<see cref="Seq2SeqModel"/>) with both vocabularies (their JSON) and tokenizers, so a
+/// loaded model reads source text and writes target text without the training data. "cell": lstm or gru;
+/// "attention": additive, dot, general or none; "*_tokens": words or chars.</summary>
+public sealed record Seq2SeqConfig(string Cell, int Embedding, int Hidden, bool Bidirectional, string Attention, bool InputFeeding,
+    string SourceTokens, bool SourceLowercase, string TargetTokens, bool TargetLowercase, string SourceVocabulary, string TargetVocabulary) : LayerConfig
+{
+    public static Seq2SeqConfig Of(Seq2SeqModel m) => new(m.Options.CellName, m.Options.EmbeddingDim, m.Options.HiddenSize, m.Options.Bidirectional,
+        m.Options.AttentionName, m.Options.InputFeeding, UnitName(m.SourceTokenizer.Unit), m.SourceTokenizer.Lowercase, UnitName(m.TargetTokenizer.Unit),
+        m.TargetTokenizer.Lowercase, m.SourceVocabulary.ToJson(), m.TargetVocabulary.ToJson());
+
+    static string UnitName(TokenUnit unit) => unit == TokenUnit.Characters ? "chars" : "words";
+
+    static TokenUnit UnitOf(string name, string key) => name switch
+    {
+        "chars" => TokenUnit.Characters,
+        "words" => TokenUnit.Words,
+        _ => throw new ArgumentException($"Seq2Seq: '{key}' must be words or chars, got '{name}'"),
+    };
+
+    Seq2SeqOptions Options
+    {
+        get
+        {
+            var cell = Seq2SeqOptions.ParseCell(Cell) ?? throw new ArgumentException($"Seq2Seq: 'cell' must be lstm or gru, got '{Cell}'");
+            if (!Seq2SeqOptions.TryParseAttention(Attention, out var kind))
+                throw new ArgumentException($"Seq2Seq: 'attention' must be additive, dot, general or none, got '{Attention}'");
+            if (Embedding <= 0 || Hidden <= 0 || Hidden > 1 << 16 || Embedding > 1 << 16)
+                throw new ArgumentException($"Seq2Seq: 'embedding' ({Embedding}) and 'hidden' ({Hidden}) must be in 1..65536");
+            return new Seq2SeqOptions(Embedding, Hidden, cell, Bidirectional, kind, InputFeeding).Validate();
+        }
+    }
+
+    public override Module Build() => new Seq2SeqModel(Data.Text.Vocabulary.FromJson(SourceVocabulary, "Seq2Seq 'source_vocabulary'"),
+        Data.Text.Vocabulary.FromJson(TargetVocabulary, "Seq2Seq 'target_vocabulary'"), Options,
+        new Tokenizer(UnitOf(SourceTokens, "source_tokens"), SourceLowercase), new Tokenizer(UnitOf(TargetTokens, "target_tokens"), TargetLowercase));
+
+    public override IEnumerable<StateEntry> State()
+    {
+        var o = Options;
+        _ = UnitOf(SourceTokens, "source_tokens");
+        _ = UnitOf(TargetTokens, "target_tokens");
+        int vs = Data.Text.Vocabulary.FromJson(SourceVocabulary, "Seq2Seq 'source_vocabulary'").Count;
+        int vt = Data.Text.Vocabulary.FromJson(TargetVocabulary, "Seq2Seq 'target_vocabulary'").Count;
+        int e = o.EmbeddingDim, h = o.HiddenSize, he = o.EncoderOutputSize, gh = Tensor.Gates(o.Cell) * h;
+        var all = new List<StateEntry> { Entry("source_embedding.weight", vs, e), Entry("target_embedding.weight", vt, e) };
+        all.AddRange(Checks.RecurrentState("encoder.", o.Cell, e, h, 1, true, o.Bidirectional, DType.Float32));
+        if (o.Bidirectional)
+        {
+            all.AddRange([Entry("bridge_h.weight", h, 2 * h), Entry("bridge_h.bias", h)]);
+            if (o.Cell == RecurrentMode.Lstm) all.AddRange([Entry("bridge_c.weight", h, 2 * h), Entry("bridge_c.bias", h)]);
+        }
+        int input = e + (o.FeedsInput ? h : 0);
+        all.AddRange([Entry("decoder.weight_ih", gh, input), Entry("decoder.weight_hh", gh, h), Entry("decoder.bias_ih", gh), Entry("decoder.bias_hh", gh)]);
+        switch (o.Attention)
+        {
+            case AttentionKind.Additive:
+                all.AddRange([Entry("attention.w_encoder", h, he), Entry("attention.w_decoder", h, h), Entry("attention.bias", h), Entry("attention.v", 1, h)]);
+                break;
+            case AttentionKind.General:
+                all.Add(Entry("attention.weight", he, h));
+                break;
+        }
+        if (o.Attention is not null) all.AddRange([Entry("combine.weight", h, he + h), Entry("combine.bias", h)]);
+        all.AddRange([Entry("output.weight", vt, h), Entry("output.bias", vt)]);
+        return all;
     }
 }
 

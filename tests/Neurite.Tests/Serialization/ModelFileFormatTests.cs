@@ -151,6 +151,7 @@ public sealed class ModelFileFormatTests : IDisposable
             new BatchNorm1d(5), new BatchNorm2d(3, affine: false), new Standardize(4), new LayerNorm([2, 3]), new LayerNorm([2], elementwiseAffine: false),
             new Embedding(7, 3), new PReLU(3), new Lstm(3, 4, 2, bidirectional: true), new Gru(2, 3, bias: false), new Rnn(3, 2, 3, relu: true),
             new Lstm(2, 2, dtype: DType.Float64), new CharLanguageModel(vocabulary, new CharLanguageModelOptions(4, 5, 2, 0.1, RecurrentMode.Gru)),
+            new Neurite.Seq2Seq.Seq2SeqModel(Neurite.Data.Text.Vocabulary.Build([["a", "b"]]), Neurite.Data.Text.Vocabulary.Build([["c"]]), new(4, 3, RecurrentMode.Lstm, Bidirectional: true)),
             new Sequential(new ReLU(), new Sequential(new Linear(2, 2)), new Dropout(0.3), new MaxPool2d(2), new AvgPool2d(2), new AdaptiveAvgPool2d(1),
                 new GlobalAvgPool2d(), new Flatten(), new Maxout(2), new LeakyReLU(), new ELU(), new Dropout2d(0.1)),
         ];
