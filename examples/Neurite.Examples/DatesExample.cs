@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
+using Neurite.Data;
 using Neurite.Data.Text;
 using Neurite.Seq2Seq;
 
@@ -19,8 +19,7 @@ public static class DatesExample
 
     public static void Run(TextWriter o)
     {
-        // Stand-in for the shared Datasets.Dates(n, seed) (merged separately): replace this call with it.
-        var all = Dates(TrainCount + TestCount, seed: 2026);
+        var all = Datasets.Dates(TrainCount + TestCount, seed: 2026);
         var train = all.Take(TrainCount).ToList();
         var test = all.Skip(TrainCount).ToList();
         var chars = new Tokenizer(TokenUnit.Characters);
@@ -45,27 +44,5 @@ public static class DatesExample
         File.WriteAllBytes(HeatMapFile, AttentionHeatMap.Png(best.Attention!, cell: 16));
         o.WriteLine($"\"{source}\" → \"{withAttention.TargetText(best.Tokens)}\" (reference {target}, log p {best.LogProbability:F4}); " +
                     $"attention heat map in {HeatMapFile}: {best.Attention!.Length} output steps (the last is </s>) × {best.Attention[0].Length} input characters (the last is </s>)");
-    }
-
-    static readonly string[] Formats =
-    [
-        "d MMMM yyyy", "MMMM d, yyyy", "dd MMM yyyy", "MMM d yyyy", "d MMM, yyyy", "dddd, MMMM d, yyyy", "ddd d MMM yyyy", "dd.MM.yyyy", "d.M.yyyy", "yyyy/MM/dd",
-    ];
-
-    /// <summary>Stand-in for Datasets.Dates: n human-format dates between 1950 and 2049 (half lower-cased) and their ISO form.</summary>
-    static List<(string Source, string Target)> Dates(int n, ulong seed)
-    {
-        var g = new Generator(seed);
-        var start = new DateTime(1950, 1, 1);
-        int days = (int)(new DateTime(2049, 12, 31) - start).TotalDays + 1;
-        var result = new List<(string, string)>(n);
-        for (int i = 0; i < n; i++)
-        {
-            var date = start.AddDays(g.NextInt(days));
-            string text = date.ToString(Formats[g.NextInt(Formats.Length)], CultureInfo.InvariantCulture);
-            if (g.NextInt(2) == 0) text = text.ToLowerInvariant();
-            result.Add((text, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-        }
-        return result;
     }
 }

@@ -5,6 +5,7 @@ using Neurite.Data;
 using Neurite.Data.Text;
 using Neurite.Seq2Seq;
 using Neurite.Serialization;
+using Neurite.Training;
 
 namespace Neurite.Cli.Commands;
 
@@ -53,7 +54,7 @@ public static class Seq2SeqCommand
     {
         var (options, unit) = Validate(s);
         var wall = Stopwatch.StartNew();
-        var all = s.Pairs is not null ? ReadPairs(s.Pairs) : Dates(s.Dates!.Value, s.Seed);
+        var all = s.Pairs is not null ? ReadPairs(s.Pairs) : [.. Datasets.Dates(s.Dates!.Value, s.Seed)];
         string dataset = s.Pairs is not null ? Path.GetFileName(s.Pairs) : $"dates:{s.Dates}";
         var order = Enumerable.Range(0, all.Count).ToArray();
         new Generator(s.Seed).Shuffle(order.AsSpan());
@@ -87,7 +88,7 @@ public static class Seq2SeqCommand
                          (bleu is { } b ? Invariant($", BLEU {b:F2}") : ""));
         var info = new ModelInfo
         {
-            Seed = s.Seed, Dataset = dataset,
+            Task = "translation", Seed = s.Seed, Dataset = dataset,
             Extra = new Dictionary<string, string> { ["seq2seq.exact_match"] = score.ExactMatch.ToString("R", CultureInfo.InvariantCulture) },
         };
         string file = ModelFile.Save(model, s.Output!, info);
@@ -108,51 +109,17 @@ public static class Seq2SeqCommand
         return (score, CorpusBleu(hypotheses, references));
     }
 
-    /// <summary>The one BLEU call site: corpus BLEU of the hypotheses against one reference each. No BLEU class is on this
-    /// branch yet (Training/Bleu.cs is merged separately), so nothing is computed and no BLEU is printed; replace the
-    /// body with that class's corpus BLEU.</summary>
-    static double? CorpusBleu(IReadOnlyList<string[]> hypotheses, IReadOnlyList<string[]> references) => null;
+    /// <summary>Corpus BLEU-4 (in percent, as papers report it) of the hypotheses against one reference each; method1
+    /// smoothing so a short held-out set without 4-gram matches does not read as 0.</summary>
+    static double? CorpusBleu(IReadOnlyList<string[]> hypotheses, IReadOnlyList<string[]> references) =>
+        hypotheses.Count == 0 ? null
+        : 100 * Bleu.Corpus(hypotheses, references.Select(r => (IReadOnlyList<IReadOnlyList<string>>)[r]).ToList(), smoothing: BleuSmoothing.Method1());
 
-    /// <summary>The TSV reader until ParallelCorpus.ReadTsv is merged (then call that): "source&lt;TAB&gt;target" per
-    /// line, blank lines skipped, anything else refused with its line number.</summary>
     static List<(string Source, string Target)> ReadPairs(string path)
     {
-        var pairs = new List<(string, string)>();
-        int line = 0;
-        foreach (var text in File.ReadLines(path))
-        {
-            line++;
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            var fields = text.Split('\t');
-            if (fields.Length != 2 || fields[0].Trim().Length == 0 || fields[1].Trim().Length == 0)
-                throw new DataFormatException(path, line, $"expected 'source<TAB>target' with both non-empty, got {fields.Length} field(s)");
-            pairs.Add((fields[0].Trim(), fields[1].Trim()));
-        }
-        if (pairs.Count < 2) throw new DataFormatException(path, line, $"needs at least 2 pairs (one to train, one to test), got {pairs.Count}");
-        return pairs;
-    }
-
-    static readonly string[] DateFormats =
-    [
-        "d MMMM yyyy", "MMMM d, yyyy", "dd MMM yyyy", "MMM d yyyy", "d MMM, yyyy", "dddd, MMMM d, yyyy", "ddd d MMM yyyy", "dd.MM.yyyy", "d.M.yyyy", "yyyy/MM/dd",
-    ];
-
-    /// <summary>Stand-in for Datasets.Dates(n, seed) until it is merged (then call that): human-format dates between
-    /// 1950 and 2049 (half lower-cased) → ISO.</summary>
-    static List<(string Source, string Target)> Dates(int n, ulong seed)
-    {
-        var g = new Generator(seed);
-        var start = new DateTime(1950, 1, 1);
-        int days = (int)(new DateTime(2049, 12, 31) - start).TotalDays + 1;
-        var result = new List<(string, string)>(n);
-        for (int i = 0; i < n; i++)
-        {
-            var date = start.AddDays(g.NextInt(days));
-            string text = date.ToString(DateFormats[g.NextInt(DateFormats.Length)], CultureInfo.InvariantCulture);
-            if (g.NextInt(2) == 0) text = text.ToLowerInvariant();
-            result.Add((text, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-        }
-        return result;
+        var pairs = ParallelCorpus.ReadTsv(path);
+        if (pairs.Count < 2) throw new DataFormatException(path, pairs[0].Line, $"needs at least 2 pairs (one to train, one to test), got {pairs.Count}");
+        return pairs.Select(p => (p.Source, p.Target)).ToList();
     }
 
     static (Seq2SeqOptions, TokenUnit) Validate(Settings s)

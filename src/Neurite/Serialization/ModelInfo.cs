@@ -19,7 +19,7 @@ public sealed record SplitInfo(int Rows, double[] Fractions, bool Stratified, in
 /// </summary>
 public sealed record ModelInfo
 {
-    /// <summary>"classification", "regression" or "language-model".</summary>
+    /// <summary>"classification", "regression", "language-model" or "translation" (sequence to sequence).</summary>
     public string? Task { get; init; }
 
     /// <summary>Class i's name at index i.</summary>
@@ -92,8 +92,8 @@ public sealed record ModelInfo
             Split = Field<SplitInfo>("split"),
             Extra = m.Where(kv => !Keys.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value),
         };
-        if (info.Task is not null and not ("classification" or "regression" or "language-model"))
-            throw new ModelFormatException($"{source}: metadata field 'task' must be classification, regression or language-model, got '{info.Task}'");
+        if (info.Task is not null and not ("classification" or "regression" or "language-model" or "translation"))
+            throw new ModelFormatException($"{source}: metadata field 'task' must be classification, regression, language-model or translation, got '{info.Task}'");
         if (info.InputShape is { } shape && (shape.Length is 0 or > 8 || shape.Any(d => d <= 0)))
             throw new ModelFormatException($"{source}: metadata field 'input_shape' must be 1 to 8 positive sizes, got [{string.Join(", ", shape)}]");
         if (info.Split is { } split)

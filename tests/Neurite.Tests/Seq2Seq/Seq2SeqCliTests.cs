@@ -30,7 +30,11 @@ public class Seq2SeqCliTests
             Assert.Contains("(words)", text);
             var exact = double.Parse(System.Text.RegularExpressions.Regex.Match(text, @"exact match ([\d.]+) %").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             Assert.True(exact >= 80, text);
-            Assert.DoesNotContain("BLEU", text);  // no BLEU class on this branch yet
+            // corpus BLEU-4 (method1 smoothing, as NLTK) of the 40 held-out 3-word outputs: with every output exact, the
+            // unigram to trigram precisions are 1 and the empty 4-gram order is smoothed to 0.1/40, so BLEU is
+            // 100·(0.1/40)^¼ = 22.36 (NLTK's corpus_bleu gives 0.2236068 for the same); fewer exact outputs give less.
+            var bleu = double.Parse(System.Text.RegularExpressions.Regex.Match(text, @"BLEU ([\d.]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(exact == 100 ? Math.Abs(bleu - 22.36) < 0.005 : bleu is > 0 and < 22.36, text);
             var output = new StringWriter();
             Assert.Equal(0, TranslateCommand.Run(model, 3, 10, 1, 0, ["red cat moon"], output));
             Assert.Equal("moon cat red", output.ToString().Trim());
