@@ -10,7 +10,7 @@ public static class OutputPath
     /// The model file for <c>--output</c>: PATH.safetensors, or — when PATH ends with '/' or is a folder —
     /// RUN.safetensors inside it.
     /// </summary>
-    public static string Model(string output, string runName, bool createDirs)
+    public static string Model(string output, string runName, bool? createDirs)
     {
         bool folder = output.EndsWith('/') || output.EndsWith(Path.DirectorySeparatorChar) || Directory.Exists(output);
         string file = folder ? Path.Combine(output, runName + ".safetensors") : Serialization.ModelFile.FileOf(output);
@@ -18,15 +18,17 @@ public static class OutputPath
         return file;
     }
 
-    /// <summary>Checks that <paramref name="file"/> can be written (its folder exists or is created, and accepts a file).</summary>
-    public static void Check(string option, string file, bool createDirs)
+    /// <summary>Checks that <paramref name="file"/> can be written (its folder exists or is created, and accepts a file).
+    /// <paramref name="createDirs"/>: the command's --create-dirs, or null for a command without that option.</summary>
+    public static void Check(string option, string file, bool? createDirs)
     {
         string full = Path.GetFullPath(file);
         if (Directory.Exists(full)) throw new UsageException($"{option}: {file} is a folder; give a file name, or end the path with '/' for a model named after the run");
         string dir = Path.GetDirectoryName(full) ?? ".";
         if (!Directory.Exists(dir))
         {
-            if (!createDirs) throw new UsageException($"{option}: the folder {dir} does not exist (create it, or add --create-dirs)");
+            if (createDirs != true)
+                throw new UsageException($"{option}: the folder {dir} does not exist ({(createDirs is null ? "create it first" : "create it, or add --create-dirs")})");
             try { Directory.CreateDirectory(dir); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"{option}: cannot create the folder {dir}: {e.Message}"); }
         }

@@ -64,6 +64,8 @@ public static class EmbedCommand
         if (s.LearningRate is { } l && !(l > 0 && l <= 10)) throw new UsageException(Invariant($"--lr must be in (0, 10], got {l}"));
         if (string.IsNullOrWhiteSpace(s.Output)) throw new UsageException("--output: give a file name");
         if (s.Text is not null && !File.Exists(s.Text)) throw new UsageException($"--text: file not found: {s.Text}");
+        string path = Path.HasExtension(s.Output) ? s.Output : s.Output + (s.TextFormat ? ".txt" : ".safetensors");
+        OutputPath.Check("--output", path, createDirs: null);  // before training, not after
 
         var wall = Stopwatch.StartNew();
         string source = s.Text is null ? "King James Bible (built-in)" : Path.GetFileName(s.Text);
@@ -94,7 +96,6 @@ public static class EmbedCommand
         }
         output.WriteLine(Invariant($"trained: {run.Elapsed.TotalSeconds:F1} s, {run.Tokens:N0} words, {run.WordsPerSecond:N0} words/s; {run.Details}"));
 
-        string path = Path.HasExtension(s.Output) ? s.Output : s.Output + (s.TextFormat ? ".txt" : ".safetensors");
         if (s.TextFormat) run.Vectors.SaveText(path);
         else run.Vectors.Save(path);
         output.WriteLine($"saved: {path} ({run.Vectors})");

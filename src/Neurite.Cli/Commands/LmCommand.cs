@@ -73,8 +73,8 @@ public static class LmCommand
     {
         var cell = Validate(s);
         // the files the run writes are checked before the text is read or anything is trained
-        string? modelFile = s.Output is null ? null : OutputPath.Model(s.Output, "lm", createDirs: false);
-        if (s.Checkpoint is not null) OutputPath.Check("--checkpoint", s.Checkpoint, createDirs: false);
+        string? modelFile = s.Output is null ? null : OutputPath.Model(s.Output, "lm", createDirs: null);
+        if (s.Checkpoint is not null) OutputPath.Check("--checkpoint", s.Checkpoint, createDirs: null);
         var wall = Stopwatch.StartNew();
         string text = s.Text is null ? Corpora.KingJamesBible() : TextFile.ReadUtf8(s.Text);
         string source = s.Text is null ? "King James Bible (built-in)" : Path.GetFileName(s.Text);

@@ -26,7 +26,7 @@ public static class PredictCommand
 
     public static int Run(string modelPath, string inputPath, string? outputPath, bool regression, TextWriter console, bool resize = false)
     {
-        if (outputPath is not null) OutputPath.Check("--output", outputPath, createDirs: false);
+        if (outputPath is not null) OutputPath.Check("--output", outputPath, createDirs: null);
         var loaded = ModelFile.Read(modelPath);
         var info = loaded.Info;
         var (features, names) = Inputs(loaded, inputPath, resize);

@@ -53,6 +53,7 @@ public static class Seq2SeqCommand
     public static int Run(Settings s, TextWriter output, CancellationToken cancel = default)
     {
         var (options, unit) = Validate(s);
+        string modelFile = OutputPath.Model(s.Output!, "seq2seq", createDirs: null);  // checked before training
         var wall = Stopwatch.StartNew();
         var all = s.Pairs is not null ? ReadPairs(s.Pairs) : [.. Datasets.Dates(s.Dates!.Value, s.Seed)];
         string dataset = s.Pairs is not null ? Path.GetFileName(s.Pairs) : $"dates:{s.Dates}";
@@ -91,7 +92,7 @@ public static class Seq2SeqCommand
             Task = "translation", Seed = s.Seed, Dataset = dataset,
             Extra = new Dictionary<string, string> { ["seq2seq.exact_match"] = score.ExactMatch.ToString("R", CultureInfo.InvariantCulture) },
         };
-        string file = ModelFile.Save(model, s.Output!, info);
+        string file = ModelFile.Save(model, modelFile, info);
         output.WriteLine($"saved: {file}");
         output.WriteLine(Invariant($"time: {wall.Elapsed.TotalSeconds:F1} s"));
         return 0;

@@ -27,7 +27,7 @@ public static class TranslateCommand
         if (maxLength is < 1 or > 100_000) throw new UsageException($"--max-length must be in 1…100000, got {maxLength}");
         if (nBest < 1 || nBest > beam) throw new UsageException($"--n-best must be in 1…{beam} (the beam width), got {nBest}");
         if (!(alpha >= 0 && alpha <= 10)) throw new UsageException($"--alpha must be in 0…10, got {alpha.ToString(CultureInfo.InvariantCulture)}");
-        if (!File.Exists(modelPath)) throw new UsageException($"--model: file not found: {modelPath}");
+        if (!File.Exists(ModelFile.FileOf(modelPath))) throw new UsageException($"--model: file not found: {ModelFile.FileOf(modelPath)}");
         var loaded = ModelFile.Load(modelPath);
         if (loaded is not Seq2SeqModel m)
             throw new UsageException($"--model: {modelPath} is a {loaded.GetType().Name}, not a seq2seq model (train one with `neurite seq2seq --output`)");
