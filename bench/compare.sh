@@ -35,7 +35,7 @@ BENCH=bench/Neurite.Bench/bin/Release/net10.0/Neurite.Bench
 
 # Workloads Neurite.Bench has: the list its usage message prints.
 neurite_list=$( ("$BENCH" help 2>&1 || true) | sed -n "s/.*Workloads: //p" | tr -d ",")
-pytorch_list="gemm mlp tiny lenet resnet lstm"
+pytorch_list="gemm mlp tiny lenet resnet lstm seq2seq"
 wanted=${*:-$pytorch_list}
 workloads=()
 for w in $wanted; do
@@ -56,7 +56,9 @@ torch_run() { # torch_threads blas_threads wait_policy script args...: one PyTor
     $PY "bench/pytorch/$1" "${@:2}" --threads "$t" >>"$OUT"
 }
 # Every setting: torch threads 1/2 × BLAS threads 1/2 × OpenMP wait policy default (spinning) / PASSIVE.
-torch_all() { for t in 1 2; do for b in 1 2; do for w in default PASSIVE; do torch_run "$t" "$b" "$w" "$@"; done; done; done; }
+# The loop variables are local: a global `w` here overwrote the caller's workload name, so from round 2 on (PyTorch
+# first) Neurite.Bench was called with "PASSIVE", failed with its stderr discarded, and set -e ended the script silently.
+torch_all() { local t b w; for t in 1 2; do for b in 1 2; do for w in default PASSIVE; do torch_run "$t" "$b" "$w" "$@"; done; done; done; }
 
 max_rss() { # workload label command...: max RSS (MB) of a process, from /usr/bin/time -v, as a JSON line
   local workload=$1 label=$2; shift 2
@@ -77,7 +79,7 @@ neurite() { # workload: Neurite at 1 and 2 threads
     lenet)
       "$BENCH" lenet --threads 1,2 2>/dev/null >>"$OUT"
       max_rss lenet neurite "$BENCH" lenet --threads 1 --train-only ;;
-    *) "$BENCH" "$1" --threads 1,2 2>/dev/null >>"$OUT" ;;
+    *) "$BENCH" "$1" --threads 1,2 2>/dev/null >>"$OUT" || { echo "compare.sh: Neurite.Bench $1 failed" >&2; exit 1; } ;;
   esac
 }
 pytorch() { # workload: PyTorch in all four settings

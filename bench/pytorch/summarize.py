@@ -22,6 +22,7 @@ METRICS = {  # workload -> [(json key, label, higher is better)]
     "lenet": [("train_images_per_s", "train images/s", True), ("infer_images_per_s", "infer images/s", True)],
     "resnet": [("train_images_per_s", "train images/s", True)],
     "lstm": [("train_tokens_per_s", "train tokens/s", True)],
+    "seq2seq": [("train_tokens_per_s", "train target tokens/s", True)],
 }
 
 # samples[(workload, variant, key)][impl][setting] -> list over rounds
