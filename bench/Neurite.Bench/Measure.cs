@@ -40,6 +40,59 @@ internal static class Measure
         return ((double)allocated / iterations, (double)collections / iterations);
     }
 
+    /// <summary>
+    /// Times training steps (forward and loss, backward, optimiser step): untimed warm-up for at least
+    /// <paramref name="warmup"/> steps and two seconds, then <paramref name="reps"/> batches of <paramref name="steps"/>;
+    /// writes the JSON line of <paramref name="workload"/> with the median tokens/s, the last loss, GC collections and
+    /// allocated bytes per step, and with <paramref name="profile"/> the µs per step of each phase to stderr.
+    /// </summary>
+    public static void TrainingSteps(string workload, int threads, Func<Tensor> loss, Optim.Optimizer optimizer, long tokensPerStep,
+        int steps, int reps, int warmup, bool profile)
+    {
+        double lastLoss = 0;
+        long fwd = 0, bwd = 0, upd = 0;
+        void Step()
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            var l = loss();
+            long t1 = Stopwatch.GetTimestamp();
+            optimizer.ZeroGrad();
+            l.Backward();
+            long t2 = Stopwatch.GetTimestamp();
+            optimizer.Step();
+            lastLoss = l.Item();
+            long t3 = Stopwatch.GetTimestamp();
+            fwd += t1 - t0; bwd += t2 - t1; upd += t3 - t2;
+        }
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || warm.ElapsedMilliseconds < 2000; i++) Step();
+        fwd = bwd = upd = 0;
+        int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
+        long bytes = GC.GetTotalAllocatedBytes(precise: false);
+        var seconds = new double[reps];
+        var sw = new Stopwatch();
+        for (int r = 0; r < reps; r++)
+        {
+            sw.Restart();
+            for (int s = 0; s < steps; s++) Step();
+            seconds[r] = sw.Elapsed.TotalSeconds;
+        }
+        double total = (double)reps * steps;
+        if (profile)
+        {
+            double us = 1e6 / Stopwatch.Frequency / total;
+            Console.Error.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} profile (threads {1}, µs/step): forward+loss {2:F0}, backward {3:F0}, optimiser {4:F0}",
+                workload, threads, fwd * us, bwd * us, upd * us));
+        }
+        Array.Sort(seconds);
+        Json(("workload", workload), ("impl", "neurite"), ("threads", threads),
+            ("train_tokens_per_s", tokensPerStep * steps / seconds[reps / 2]), ("final_loss", lastLoss), ("steps", steps), ("reps", reps),
+            ("gc0_per_step", (GC.CollectionCount(0) - gc0) / total), ("gc1_per_step", (GC.CollectionCount(1) - gc1) / total),
+            ("gc2_per_step", (GC.CollectionCount(2) - gc2) / total),
+            ("alloc_bytes_per_step", (GC.GetTotalAllocatedBytes(precise: false) - bytes) / total),
+            ("peak_working_set_mb", Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0));
+    }
+
     public static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
     /// <summary>Writes one JSON object of name/value pairs; strings are quoted, numbers are not.</summary>

@@ -62,44 +62,6 @@ internal static class Seq2SeqBench
         var model = new Seq2SeqModel(vocab, vocab, new Seq2SeqOptions(E, H, Attention: AttentionKind.Additive, InputFeeding: true), generator: new Generator(1));
         var opt = new Adam(model.Parameters(), learningRate: 1e-3);
         int[] sourceLengths = Enumerable.Repeat(S, B).ToArray(), targetLengths = Enumerable.Repeat(T, B).ToArray();
-        double lastLoss = 0, fwd = 0, bwd = 0, upd = 0;
-        void Step()
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            var loss = model.Loss(source, sourceLengths, target, targetLengths);
-            long t1 = Stopwatch.GetTimestamp();
-            opt.ZeroGrad();
-            loss.Backward();
-            long t2 = Stopwatch.GetTimestamp();
-            opt.Step();
-            lastLoss = loss.Item();
-            long t3 = Stopwatch.GetTimestamp();
-            fwd += t1 - t0; bwd += t2 - t1; upd += t3 - t2;
-        }
-        var warm = Stopwatch.StartNew();
-        for (int i = 0; i < warmup || warm.ElapsedMilliseconds < 2000; i++) Step();
-        fwd = bwd = upd = 0;
-        int gc0 = GC.CollectionCount(0), gc2 = GC.CollectionCount(2);
-        long bytes = GC.GetTotalAllocatedBytes(precise: false);
-        var seconds = new double[reps];
-        var sw = new Stopwatch();
-        for (int r = 0; r < reps; r++)
-        {
-            sw.Restart();
-            for (int s = 0; s < steps; s++) Step();
-            seconds[r] = sw.Elapsed.TotalSeconds;
-        }
-        double total = (double)reps * steps;
-        if (profile)
-        {
-            double us = 1e6 / Stopwatch.Frequency / total;
-            Console.Error.WriteLine(string.Format(CultureInfo.InvariantCulture, "seq2seq profile (threads {0}, µs/step): forward+loss {1:F0}, backward {2:F0}, optimiser {3:F0}",
-                threads, fwd * us, bwd * us, upd * us));
-        }
-        Array.Sort(seconds);
-        Measure.Json(("workload", "seq2seq"), ("impl", "neurite"), ("threads", threads),
-            ("train_tokens_per_s", B * T * steps / seconds[reps / 2]), ("final_loss", lastLoss), ("steps", steps), ("reps", reps),
-            ("gc0_per_step", (GC.CollectionCount(0) - gc0) / total), ("gc2_per_step", (GC.CollectionCount(2) - gc2) / total),
-            ("alloc_bytes_per_step", (GC.GetTotalAllocatedBytes(precise: false) - bytes) / total));
+        Measure.TrainingSteps("seq2seq", threads, () => model.Loss(source, sourceLengths, target, targetLengths), opt, B * T, steps, reps, warmup, profile);
     }
 }
