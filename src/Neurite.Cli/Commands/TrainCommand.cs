@@ -197,17 +197,9 @@ public static class TrainCommand
     static Module[] TargetScale(PreparedData data)
     {
         if (data.Classification) return [];
-        var y = data.Train.Labels.ToDoubleArray();
-        int k = data.Outputs;
-        var (mean, std) = (new double[k], new double[k]);
-        for (int j = 0; j < k; j++)
-        {
-            var column = Enumerable.Range(0, y.Length / k).Select(i => y[i * k + j]).ToArray();
-            mean[j] = column.Average();
-            double sd = Math.Sqrt(column.Average(v => (v - mean[j]) * (v - mean[j])));
-            std[j] = sd > 0 ? sd : 1;
-        }
-        return [new Standardize(mean.Select((m, j) => -m / std[j]).ToArray(), std.Select(sd => 1 / sd).ToArray())];
+        var targets = new StandardScaler();
+        targets.Fit(data.Train.Labels.Reshape(data.Train.Count, data.Outputs));  // σ = 1 for a constant target
+        return [new Standardize(targets.Mean.ToArray().Select((m, j) => -m / targets.Std[j]).ToArray(), targets.Std.ToArray().Select(sd => 1 / sd).ToArray())];
     }
 
     /// <summary>This run's command line with <c>--resume FILE</c> (replacing an earlier one).</summary>
