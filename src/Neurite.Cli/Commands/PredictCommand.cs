@@ -81,7 +81,7 @@ public static class PredictCommand
         }
         // a model of an earlier version or built-in features: the columns in training order, checked by count (and name when known)
         var table = CsvTable.Read(inputPath);
-        var x = CsvLoader.Load(inputPath, new CsvOptions(Kind: LabelKind.None)).Data.Features;
+        var x = TabularSchema.Fit(table, new TabularOptions(Kind: LabelKind.None)).EncodeFeatures(table);  // the file read once
         int expected = info.InputShape is [int d] ? d : x.Shape[1];
         if (x.Shape[1] != expected)
             throw new DataFormatException(inputPath, 1, $"has {x.Shape[1]} columns ({string.Join(", ", table.ColumnNames)}), but the model takes {expected} features");
