@@ -1,3 +1,4 @@
+using Neurite.Data;
 using Neurite.Data.Text;
 using Neurite.Data.Vision;
 using Neurite.Seq2Seq;
@@ -11,8 +12,7 @@ public class DatesTaskTests
 {
     static readonly Lazy<(Seq2SeqModel Model, List<(long[] Source, long[] Target)> Test)> Trained = new(() =>
     {
-        // Stand-in for Datasets.Dates (merged separately).
-        var all = TestDates.Make(2_300, 11);
+        var all = Datasets.Dates(2_300, 11);
         var train = all.Take(2_000).ToList();
         var model = Seq2SeqModelTests.Make(new Seq2SeqOptions(EmbeddingDim: 16, HiddenSize: 64), train, seed: 2);
         Seq2SeqTraining.Fit(model, Seq2SeqTraining.Encode(model, train), new Seq2SeqTrainingOptions(Epochs: 6, BatchSize: 32, LearningRate: 5e-3, Seed: 3));

@@ -1,3 +1,4 @@
+using Neurite.Data;
 using Neurite.Data.Text;
 using Neurite.Nn;
 using Neurite.Seq2Seq;
@@ -30,7 +31,7 @@ public class Seq2SeqModelTests
     [Theory, MemberData(nameof(Variants))]
     public void The_loss_reaches_every_parameter_and_padding_changes_nothing(Seq2SeqOptions options)
     {
-        var pairs = TestDates.Make(3, 5);
+        var pairs = Datasets.Dates(3, 5);
         var model = Make(options, pairs);
         var ids = Seq2SeqTraining.Encode(model, pairs);
         var batch = Seq2SeqBatch.Of(ids);
@@ -63,7 +64,7 @@ public class Seq2SeqModelTests
     [Theory, MemberData(nameof(Variants))]
     public void A_saved_model_loads_with_its_vocabularies_and_decodes_the_same(Seq2SeqOptions options)
     {
-        var pairs = TestDates.Make(20, 6);
+        var pairs = Datasets.Dates(20, 6);
         var model = Make(options, pairs);
         string path = Path.Combine(Path.GetTempPath(), $"neurite-s2s-{Guid.NewGuid():N}.safetensors");
         try
@@ -86,7 +87,7 @@ public class Seq2SeqModelTests
     [Theory, MemberData(nameof(Variants))]
     public void Beam_width_one_is_greedy_decoding(Seq2SeqOptions options)
     {
-        var pairs = TestDates.Make(10, 7);
+        var pairs = Datasets.Dates(10, 7);
         var model = Make(options, pairs, seed: 3);
         foreach (var (source, _) in pairs)
         {
@@ -110,7 +111,7 @@ public class Seq2SeqModelTests
     [Fact]
     public void Beam_search_returns_n_best_in_score_order_and_batched_greedy_equals_one_by_one()
     {
-        var pairs = TestDates.Make(8, 8);
+        var pairs = Datasets.Dates(8, 8);
         var model = Make(new Seq2SeqOptions(8, 6), pairs, seed: 4);
         var ids = pairs.Select(p => model.SourceIds(p.Source)).ToList();
         var list = model.BeamSearch(ids[0], 4, 10, alpha: 0.7, nBest: 4);
@@ -129,7 +130,7 @@ public class Seq2SeqModelTests
     [Fact]
     public void Bad_decoding_arguments_name_the_argument_and_its_range()
     {
-        var pairs = TestDates.Make(4, 9);
+        var pairs = Datasets.Dates(4, 9);
         var model = Make(new Seq2SeqOptions(8, 6), pairs);
         var source = model.SourceIds(pairs[0].Source);
         foreach (var (call, name) in new (Action, string)[]
