@@ -20,7 +20,15 @@ var root = new RootCommand("Neurite: deep learning for .NET — train, evaluate 
 };
 try
 {
-    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    var parsed = root.Parse(args);
+    // A command line that does not parse (unknown option, missing argument) is a usage error like a bad value: exit 2.
+    if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
+    {
+        foreach (var error in parsed.Errors) Console.Error.WriteLine($"neurite: {error.Message}");
+        Console.Error.WriteLine($"see: neurite {string.Join(" ", args.TakeWhile(a => !a.StartsWith('-')).Take(1))} --help".Replace("  ", " "));
+        return 2;
+    }
+    return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (UsageException e)
 {

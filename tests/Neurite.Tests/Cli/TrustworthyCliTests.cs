@@ -148,6 +148,10 @@ public sealed class TrustworthyCliTests : IDisposable
         (code, _, err) = CliProcess.Run("train", "--epochs", "1", "-o", "/proc/self/m");
         Assert.Equal(2, code);
         Assert.Contains("cannot write to the folder /proc/self", err);
+        (code, _, err) = CliProcess.Run("train", "--bogus");  // a command line that does not parse is a usage error too
+        Assert.Equal(2, code);
+        Assert.Contains("Unrecognized command or argument '--bogus'", err);
+        Assert.Contains("see: neurite train --help", err);
         (code, _, err) = CliProcess.Run("train", "--optimizer", "adamx");
         Assert.Equal(2, code);
         Assert.Contains("Valid: sgd, momentum, nesterov, adam, adamw, adagrad, rmsprop", err);
