@@ -105,7 +105,7 @@ public sealed partial class WordVectors
         var meta = new Dictionary<string, string>
         {
             ["format"] = Format,
-            ["vocabulary"] = JsonSerializer.Serialize(new StoredVocabulary(words, counts), Json),
+            ["vocabulary"] = JsonSerializer.Serialize(new StoredVocabulary(words, counts), Json.Info<StoredVocabulary>()),
             ["method"] = Method,
             ["options"] = Options,
         };
@@ -143,7 +143,7 @@ public sealed partial class WordVectors
         if (!tensors.TryGetValue("vectors", out var t) || t.DType != DType.Float32 || t.Shape.Length != 2)
             throw new ModelFormatException($"{path}: a word-vectors file needs a float32 tensor 'vectors' [V, D]");
         StoredVocabulary? vocab;
-        try { vocab = JsonSerializer.Deserialize<StoredVocabulary>(meta.GetValueOrDefault("vocabulary") ?? "", Json); }
+        try { vocab = JsonSerializer.Deserialize(meta.GetValueOrDefault("vocabulary") ?? "", Json.Info<StoredVocabulary>()); }
         catch (JsonException e) { throw new ModelFormatException($"{path}: the vocabulary metadata is not valid JSON: {e.Message}"); }
         if (vocab?.Words is null || vocab.Words.Length != t.Shape[0] || t.Shape[1] < 1)
             throw new ModelFormatException($"{path}: the vocabulary has {vocab?.Words?.Length ?? 0} words but 'vectors' has shape [{t.Shape[0]}, {t.Shape[1]}]");
@@ -156,7 +156,8 @@ public sealed partial class WordVectors
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase, AllowDuplicateProperties = false,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = NeuriteJsonContext.Default,
     };
 
-    sealed record StoredVocabulary(string[] Words, long[]? Counts);
+    internal sealed record StoredVocabulary(string[] Words, long[]? Counts);
 }

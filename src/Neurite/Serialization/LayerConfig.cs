@@ -95,6 +95,9 @@ public static partial class LayerConfigs
     /// <summary>The JSON names of every layer type, for messages.</summary>
     public static IEnumerable<string> Names => Table.Select(e => e.Name);
 
+    /// <summary>The config record types of the table (for the test that each has a generated JSON contract).</summary>
+    internal static IEnumerable<Type> ConfigTypes => Table.Select(e => e.Config);
+
     /// <summary>The config of a built module (and of its children).</summary>
     /// <exception cref="NotSupportedException">A layer type that is not in the table (a user's own module, a zoo block).</exception>
     public static LayerConfig Describe(Module module) =>
@@ -118,7 +121,7 @@ public static partial class LayerConfigs
         AllowOutOfOrderMetadataProperties = true,
         MaxDepth = 64,
         WriteIndented = true,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { Polymorphism } },
+        TypeInfoResolver = NeuriteJsonContext.Default.WithAddedModifier(Polymorphism),
     };
 
     /// <summary><see cref="Json"/> on one line (inside a file's metadata).</summary>
@@ -132,18 +135,23 @@ public static partial class LayerConfigs
             TypeDiscriminatorPropertyName = "type",
             UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization,
         };
-        foreach (var e in Table) info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(e.Config, e.Name));
+        foreach (var e in Table)
+        {
+            if (NeuriteJsonContext.Default.GetTypeInfo(e.Config) is null)
+                throw new InvalidOperationException($"layer config {e.Config.Name} is in LayerConfigs' table but not in NeuriteJsonContext: add [JsonSerializable(typeof({e.Config.Name}))]");
+            info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(e.Config, e.Name));
+        }
     }
 
     /// <summary>The JSON text of a config.</summary>
-    public static string ToJson(LayerConfig config) => JsonSerializer.Serialize(config, Json);
+    public static string ToJson(LayerConfig config) => JsonSerializer.Serialize(config, Json.Info<LayerConfig>());
 
     /// <summary>Reads a config; any problem is a <see cref="ModelFormatException"/> naming <paramref name="source"/> and the field.</summary>
     public static LayerConfig FromJson(string json, string source)
     {
         try
         {
-            var config = JsonSerializer.Deserialize<LayerConfig>(json, Json) ?? throw new ModelFormatException($"{source}: the architecture is null");
+            var config = JsonSerializer.Deserialize(json, Json.Info<LayerConfig>()) ?? throw new ModelFormatException($"{source}: the architecture is null");
             int layers = 0;
             CheckTree(config, "$", ref layers, source);
             return config;

@@ -39,7 +39,7 @@ public static class ModelFile
         var config = architecture ?? LayerConfigs.Describe(model);
         var meta = (info ?? new ModelInfo()).ToMetadata();
         meta["format"] = Format;
-        meta["architecture"] = System.Text.Json.JsonSerializer.Serialize(config, LayerConfigs.Compact);
+        meta["architecture"] = System.Text.Json.JsonSerializer.Serialize(config, LayerConfigs.Compact.Info<LayerConfig>());
         SafeTensors.Save(file, model.StateDict(), meta);
         return file;
     }

@@ -51,19 +51,20 @@ public sealed record ModelInfo
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, AllowDuplicateProperties = false, RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true, UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        TypeInfoResolver = NeuriteJsonContext.Default,
     };
 
     internal Dictionary<string, string> ToMetadata()
     {
         var m = new Dictionary<string, string>();
         if (Task is not null) m["task"] = Task;
-        if (ClassNames is not null) m["classes"] = JsonSerializer.Serialize(ClassNames);
-        if (FeatureNames is not null) m["features"] = JsonSerializer.Serialize(FeatureNames);
+        if (ClassNames is not null) m["classes"] = JsonSerializer.Serialize([.. ClassNames], NeuriteJsonContext.Default.StringArray);
+        if (FeatureNames is not null) m["features"] = JsonSerializer.Serialize([.. FeatureNames], NeuriteJsonContext.Default.StringArray);
         if (Preprocessing is not null) m["preprocessing"] = Preprocessing;
-        if (InputShape is not null) m["input_shape"] = JsonSerializer.Serialize(InputShape);
+        if (InputShape is not null) m["input_shape"] = JsonSerializer.Serialize(InputShape, NeuriteJsonContext.Default.Int32Array);
         if (Seed is { } seed) m["seed"] = seed.ToString(CultureInfo.InvariantCulture);
         if (Dataset is not null) m["dataset"] = Dataset;
-        if (Split is not null) m["split"] = JsonSerializer.Serialize(Split, Json);
+        if (Split is not null) m["split"] = JsonSerializer.Serialize(Split, Json.Info<SplitInfo>());
         return m;
     }
 
@@ -73,7 +74,7 @@ public sealed record ModelInfo
         T? Field<T>(string key) where T : class
         {
             if (!m.TryGetValue(key, out var text)) return null;
-            try { return JsonSerializer.Deserialize<T>(text, Json) ?? throw new JsonException("null"); }
+            try { return JsonSerializer.Deserialize(text, Json.Info<T>()) ?? throw new JsonException("null"); }
             catch (JsonException e) { throw new ModelFormatException($"{source}: metadata field '{key}' is not valid: {e.Message}"); }
         }
         ulong? seed = null;

@@ -25,24 +25,43 @@ public static class SafeTensors
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
-        var header = new Dictionary<string, object>();
-        if (metadata is { Count: > 0 }) header["__metadata__"] = metadata;
-        long offset = 0;
-        foreach (var name in names)
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            var t = tensors[name];
-            long bytes = (long)t.NumEl * t.DType.Size();
-            header[name] = new { dtype = Code(t.DType), shape = t.Shape.ToArray(), data_offsets = new[] { offset, offset + bytes } };
-            offset += bytes;
+            w.WriteStartObject();
+            if (metadata is { Count: > 0 })
+            {
+                w.WriteStartObject("__metadata__");
+                foreach (var (key, value) in metadata) w.WriteString(key, value);
+                w.WriteEndObject();
+            }
+            long offset = 0;
+            foreach (var name in names)
+            {
+                var t = tensors[name];
+                long bytes = (long)t.NumEl * t.DType.Size();
+                w.WriteStartObject(name);
+                w.WriteString("dtype", Code(t.DType));
+                w.WriteStartArray("shape");
+                foreach (int d in t.Shape) w.WriteNumberValue(d);
+                w.WriteEndArray();
+                w.WriteStartArray("data_offsets");
+                w.WriteNumberValue(offset);
+                w.WriteNumberValue(offset + bytes);
+                w.WriteEndArray();
+                w.WriteEndObject();
+                offset += bytes;
+            }
+            w.WriteEndObject();
         }
-        var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
+        var json = buffer.WrittenMemory;
         int padded = (json.Length + 7) / 8 * 8;  // the data section starts 8-byte aligned
         AtomicFile.Write(path, stream =>
         {
             Span<byte> length = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
             stream.Write(length);
-            stream.Write(json);
+            stream.Write(json.Span);
             for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
             foreach (var name in names)
             {

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Neurite.Serialization;
 
 namespace Neurite.Training;
 
@@ -59,13 +61,23 @@ public sealed class History
 
     /// <summary>The history as JSON; a non-finite value (a NaN validation loss of an empty set, a diverged run) is
     /// written as the string "NaN" or "Infinity", since JSON has no such numbers.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new { epochs, stop_reason = StopReason, divergence = Divergence, interrupted = Interrupted, last_completed_epoch = LastCompletedEpoch },
-        new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-        });
+    public string ToJson() => JsonSerializer.Serialize(new Stored(epochs, StopReason, Divergence, Interrupted, LastCompletedEpoch), Json.Info<Stored>());
+
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter<DivergenceKind>() },
+        TypeInfoResolver = NeuriteJsonContext.Default,
+    };
+
+    /// <summary>The JSON form: the epochs with their record's property names, the rest in snake_case.</summary>
+    internal sealed record Stored(
+        [property: JsonPropertyName("epochs")] IReadOnlyList<EpochResult> Epochs,
+        [property: JsonPropertyName("stop_reason")] string? StopReason,
+        [property: JsonPropertyName("divergence")] Divergence? Divergence,
+        [property: JsonPropertyName("interrupted")] bool Interrupted,
+        [property: JsonPropertyName("last_completed_epoch")] int LastCompletedEpoch);
 
     /// <summary>Writes CSV (for a .csv path) or JSON (otherwise), atomically.</summary>
     public void Save(string path) => Serialization.AtomicFile.WriteAllText(path, path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ToCsv() : ToJson());

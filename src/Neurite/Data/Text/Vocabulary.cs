@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Neurite.Serialization;
 
 namespace Neurite.Data.Text;
 
@@ -94,20 +95,21 @@ public sealed class Vocabulary
     }
 
     /// <summary>The tokens in id order with their counts, as JSON: <c>{"tokens":[…],"counts":[…]}</c>.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new Stored(tokens, counts), Json);
+    public string ToJson() => JsonSerializer.Serialize(new Stored(tokens, counts), Json.Info<Stored>());
 
     static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase, AllowDuplicateProperties = false, RespectNullableAnnotations = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,  // "<pad>", not "\u003Cpad\u003E"
         RespectRequiredConstructorParameters = true, UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        TypeInfoResolver = NeuriteJsonContext.Default,
     };
 
     /// <summary>A vocabulary from <see cref="ToJson"/>; a malformed one is an <see cref="ArgumentException"/> naming <paramref name="source"/>.</summary>
     public static Vocabulary FromJson(string json, string source)
     {
         Stored? stored;
-        try { stored = JsonSerializer.Deserialize<Stored>(json, Json); }
+        try { stored = JsonSerializer.Deserialize(json, Json.Info<Stored>()); }
         catch (JsonException e) { throw new ArgumentException($"{source}: the vocabulary is not valid JSON: {e.Message}"); }
         if (stored is null || stored.Tokens.Length != stored.Counts.Length || stored.Tokens.Length < Reserved)
             throw new ArgumentException($"{source}: the vocabulary needs as many counts as tokens and at least the {Reserved} reserved tokens");
@@ -119,5 +121,5 @@ public sealed class Vocabulary
         return new Vocabulary(stored.Tokens, stored.Counts, source);
     }
 
-    sealed record Stored(string[] Tokens, long[] Counts);
+    internal sealed record Stored(string[] Tokens, long[] Counts);
 }
