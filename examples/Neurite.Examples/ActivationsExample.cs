@@ -35,6 +35,6 @@ public static class ActivationsExample
         var model = new Sequential(layers.ToArray());
         var trainer = new Trainer(model, new CrossEntropyLoss(), new Sgd(model.Parameters(), 0.1));
         var history = trainer.Fit(new DataLoader(train, 32, shuffle: true, seed: seed), epochs);
-        return (history.Epochs.Select(e => e.TrainLoss).ToArray(), trainer.Evaluate(new DataLoader(test, 1000)).accuracy ?? 0);
+        return (history.Epochs.Select(e => e.TrainLoss).ToArray(), trainer.Evaluate(new DataLoader(test, 1000)).Accuracy ?? 0);
     }
 }

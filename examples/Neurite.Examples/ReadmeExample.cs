@@ -35,6 +35,6 @@ public static class ReadmeExample
         s.Backward();
         output.WriteLine(v.Grad);            // 2v + 5
         GradCheck.Assert(t => t[0].Tanh().Softmax(-1), Tensor.Randn([3, 4], dtype: DType.Float64).RequireGrad());
-        return (result.loss, result.accuracy, v.Grad!.ToString());
+        return (result.Loss, result.Accuracy, v.Grad!.ToString());
     }
 }

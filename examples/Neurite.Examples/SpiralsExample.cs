@@ -27,6 +27,6 @@ public static class SpiralsExample
         Generator.ManualSeed(seed);
         var trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.Parameters(), 0.01));
         trainer.Fit(new DataLoader(train, 32, shuffle: true, seed: seed), 100);
-        return trainer.Evaluate(new DataLoader(test, 500)).accuracy ?? 0;
+        return trainer.Evaluate(new DataLoader(test, 500)).Accuracy ?? 0;
     }
 }

@@ -47,7 +47,7 @@ public static class TransferExample
     {
         var trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.Parameters(), lr));
         trainer.Fit(new DataLoader(train, 50, shuffle: true, seed: seed), epochs);
-        return trainer.Evaluate(new DataLoader(test, 1000)).accuracy ?? 0;
+        return trainer.Evaluate(new DataLoader(test, 1000)).Accuracy ?? 0;
     }
 
     /// <summary>Up to <paramref name="perClass"/> images of each class first..first+4, relabelled 0..4, in a seeded random choice.</summary>

@@ -170,7 +170,7 @@ public static class TrainCommand
         }
         if (history.StopReason is not null) output.WriteLine(history.StopReason);
 
-        var (testLoss, testAccuracy) = trainer.Evaluate(new DataLoader(data.Test, 1000));
+        var (testLoss, testAccuracy, _) = trainer.Evaluate(new DataLoader(data.Test, 1000));
         output.WriteLine(testAccuracy is { } acc
             ? $"test: loss {testLoss:F4}, accuracy {acc:P2} ({data.Test.Count} samples)"
             : $"test: MSE {testLoss:F5} ({data.Test.Count} samples)");

@@ -164,7 +164,7 @@ public sealed class Trainer(Module model, Loss loss, Optimizer optimizer)
 
             double trainLoss = seen == 0 ? double.NaN : lossSum / seen;
             double? valLoss = null, valAcc = null;
-            if (validation is not null) (valLoss, valAcc) = Evaluate(validation);
+            if (validation is not null && Evaluate(validation) is var v) (valLoss, valAcc) = (v.Loss, v.Accuracy);
             double seconds = clock.Elapsed.TotalSeconds;
             var result = new EpochResult(epoch, trainLoss, classification && seen > 0 ? (double)correct / seen : null, valLoss, valAcc,
                 Optimizer.LearningRate, seconds, seen / Math.Max(seconds, 1e-9));
@@ -208,7 +208,7 @@ public sealed class Trainer(Module model, Loss loss, Optimizer optimizer)
         : $"the weights and optimizer state of the last good epoch, {History.LastCompletedEpoch}";
 
     /// <summary>Mean loss (and accuracy for int64 class labels) over <paramref name="data"/>, in evaluation mode without gradients.</summary>
-    public (double loss, double? accuracy) Evaluate(IEnumerable<(Tensor x, Tensor y)> data)
+    public Evaluation Evaluate(IEnumerable<(Tensor x, Tensor y)> data)
     {
         bool wasTraining = Model.IsTraining;
         Model.Eval();
@@ -229,7 +229,7 @@ public sealed class Trainer(Module model, Loss loss, Optimizer optimizer)
                 }
             }
         Model.Train(wasTraining);
-        return (seen == 0 ? double.NaN : lossSum / seen, classification && seen > 0 ? (double)correct / seen : null);
+        return new Evaluation(seen == 0 ? double.NaN : lossSum / seen, classification && seen > 0 ? (double)correct / seen : null, seen);
     }
 
     /// <summary>The model's outputs for <paramref name="x"/>, computed in batches in evaluation mode.</summary>

@@ -25,7 +25,7 @@ public class TrainerTests
         Assert.True(history.Epochs[^1].TrainLoss < 0.05, $"final loss {history.Epochs[^1].TrainLoss}");
         Assert.True(history.Epochs[^1].TrainLoss < history.Epochs[0].TrainLoss / 10);
         Assert.Equal([0L, 1, 1, 0], trainer.Predict(XorX).ArgMax(1).ToLongArray());
-        var (loss, accuracy) = trainer.Evaluate(Xor);
+        var (loss, accuracy, _) = trainer.Evaluate(Xor);
         Assert.Equal(1.0, accuracy);
         Assert.True(loss < 0.05);
     }
@@ -38,7 +38,7 @@ public class TrainerTests
         var trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.Parameters(), learningRate: 0.05));
         var history = trainer.Fit(Xor, epochs: 300);
         Assert.True(history.Epochs[^1].TrainAccuracy <= 0.75);
-        Assert.True(trainer.Evaluate(Xor).accuracy <= 0.75);
+        Assert.True(trainer.Evaluate(Xor).Accuracy <= 0.75);
     }
 
     [Fact]
@@ -157,8 +157,8 @@ public class TrainerTests
         model.Train();
         Equal(reference, p1, 1e-6);
         var y = Tensor.FromArray(new long[] { 0, 1, 0, 1, 0, 1, 0, 1, 0, 1 });
-        var (loss, acc) = trainer.Evaluate([(x, y)]);
-        Assert.Equal(loss, trainer.Evaluate([(x, y)]).loss);  // deterministic
+        var (loss, acc, _) = trainer.Evaluate([(x, y)]);
+        Assert.Equal(loss, trainer.Evaluate([(x, y)]).Loss);  // deterministic
         Assert.Equal(new CrossEntropyLoss().Forward(Tensor.FromArray(reference, 10, 2), y).Item(), loss, 5);
         Assert.Equal(Metrics.Accuracy(Tensor.FromArray(reference, 10, 2), y), acc);
         Assert.True(model.IsTraining);
@@ -278,7 +278,7 @@ public class TrainerTests
         var x = F([1, 1, 1, 1], 2, 2);
         foreach (long label in new long[] { 0, 1 })
         {
-            var (loss, accuracy) = trainer.Evaluate([(x, Tensor.FromArray(new long[] { label, label }))]);
+            var (loss, accuracy, _) = trainer.Evaluate([(x, Tensor.FromArray(new long[] { label, label }))]);
             Assert.True(double.IsNaN(loss));
             Assert.Equal(0.0, accuracy);
         }
