@@ -129,12 +129,15 @@ public static unsafe class Pool
         /// </summary>
         static void MaxPlane2x2(float* x, float* y, int* argmax, in ConvGeometry g)
         {
-            if (g.OW % 8 != 0 && Avx2.IsSupported)
+            if (g.OW % 8 != 0 && (g.OW < 8 || !Avx512F.IsSupported) && Avx2.IsSupported)
             {
                 MaxPlane2x2Gathered(x, y, argmax, in g);
                 return;
             }
-            int w = g.W, ow8 = Avx512F.IsSupported ? Math.Min(g.OW, w / 2) / 8 * 8 : 0; // windows done 8 at a time (16 floats read per row)
+            // windows done 8 at a time (16 floats read per row); a row whose width is not a multiple of 8 windows
+            // (LeNet's 14) ends with one block that overlaps the one before it and recomputes a few windows alike
+            int w = g.W, ow8 = Avx512F.IsSupported ? g.OW / 8 * 8 : 0;
+            bool overlap = ow8 > 0 && ow8 < g.OW;
             var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 0, 0, 0, 0, 0, 0, 0);
             var odd = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 0, 0, 0, 0, 0, 0, 0, 0);
             var twos = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
@@ -144,8 +147,9 @@ public static unsafe class Pool
                 float* yr = y + oh * g.OW;
                 int* ar = argmax + oh * g.OW;
                 int ow = 0;
-                for (; ow < ow8; ow += 8)
+                for (int block = 0, blocks = ow8 / 8 + (overlap ? 1 : 0); block < blocks; block++)
                 {
+                    ow = Math.Min(8 * block, g.OW - 8);
                     int c = 2 * ow;
                     var top = Vector512.Load(r0 + c);
                     var bottom = Vector512.Load(r1 + c);
@@ -158,6 +162,7 @@ public static unsafe class Pool
                     best.Store(yr + ow);
                     bestAt.Store(ar + ow);
                 }
+                if (ow8 > 0) ow = g.OW;
                 for (; ow < g.OW; ow++) Window2x2(x, 2 * oh * w + 2 * ow, w, out yr[ow], out ar[ow]);
             }
         }

@@ -78,6 +78,7 @@ public class PoolTests
     [InlineData(1, 2, 10, 10)]
     [InlineData(1, 1, 5, 33)]   // odd sizes: the last row and column are outside every window
     [InlineData(2, 1, 4, 40)]
+    [InlineData(1, 2, 6, 37)]   // 18 windows a row: blocks at 0, 8 and an overlapping one at 10
     public void Float32TwoByTwoMatchesTheDefinitionWithTiesAndNaN(int n, int c, int h, int w)
     {
         // values from a small set, so windows have ties (the first one in row-major order wins), and some NaN
