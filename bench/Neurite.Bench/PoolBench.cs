@@ -23,10 +23,36 @@ internal static class PoolBench
                 double fwd = Measure.MedianMicros(() => { using var _ = Autograd.NoGrad(); x.MaxPool2d(2); }, 20, 9);
                 var gy = Tensor.Ones(64, s.C, s.H / 2, s.H / 2);
                 double both = Measure.MedianMicros(() => { x.MaxPool2d(2).Backward(gy); x.Grad = null; }, 20, 9);
-                Measure.Json(("workload", "pool"), ("shape", s.Name), ("threads", 1), ("fwd_us", fwd), ("bwd_us", both - fwd), ("fwd_ns_per_window", fwd * 1e3 / windows));
+                Measure.Json(("workload", "pool"), ("shape", s.Name), ("threads", 1), ("fwd_us", fwd), ("bwd_us", both - fwd), ("fwd_ns_per_window", fwd * 1e3 / windows),
+                    ("bwd_kernel_ns_per_window", BackwardKernelMicros(s.C, s.H) * 1e3 / windows));
             }
         }
         finally { Threads.Count = saved; }
         return 0;
+    }
+
+    /// <summary>The backward kernel alone (dx cleared and written from dy and the argmax), without autograd's allocation
+    /// and the leaf gradient's copy that the <c>bwd_us</c> figure includes.</summary>
+    static unsafe double BackwardKernelMicros(int c, int h)
+    {
+        var geo = new ConvGeometry(1, h, h, 2, 2, 2, 2, 0, 0, 1, 1, h / 2, h / 2);
+        int planes = 64 * c, outPlane = geo.OH * geo.OW;
+        var dy = new float[planes * outPlane];
+        var dx = new float[planes * h * h];
+        var argmax = new int[dy.Length];
+        var g = new Generator(2);
+        for (int i = 0; i < argmax.Length; i++)
+        {
+            int o = i % outPlane, oh = o / geo.OW, ow = o % geo.OW;
+            argmax[i] = (2 * oh + (int)g.NextInt(2)) * h + 2 * ow + (int)g.NextInt(2);
+            dy[i] = 1;
+        }
+        fixed (float* pdy = dy, pdx = dx)
+        fixed (int* pa = argmax)
+        {
+            float* y = pdy, x = pdx;
+            int* a = pa;
+            return Measure.MedianMicros(() => Pool.MaxBackward(y, a, x, planes, in geo), 20, 9);
+        }
     }
 }
