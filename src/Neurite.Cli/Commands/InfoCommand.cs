@@ -14,7 +14,7 @@ public static class InfoCommand
 
     public static int Run(TextWriter output)
     {
-        output.WriteLine($"Neurite {typeof(Tensor).Assembly.GetName().Version}  (.NET {Environment.Version}, {Environment.ProcessorCount} cores, {Kernels.Threads.Count} kernel threads)");
+        output.WriteLine($"Neurite {typeof(Tensor).Assembly.GetName().Version}  (.NET {Environment.Version}, {Environment.ProcessorCount} cores, {Engine.Threads} kernel threads)");
         output.WriteLine($"data sets:   {DataSources.Sets.Valid}, or --csv FILE [--label COLUMN]");
         output.WriteLine($"models:      mlp:H1-H2-… (hidden sizes, e.g. mlp:256-128), linear; convolutional: {string.Join(", ", Neurite.Nn.Zoo.Zoo.Names)}");
         output.WriteLine($"activations: {Specs.Activations.Valid}");

@@ -15,7 +15,7 @@ namespace Neurite.Kernels;
 /// </code>
 /// Statistics are accumulated in double; the variance is the biased one, two-pass (Σ(x − μ)²).
 /// </summary>
-public static unsafe class BatchNorm
+internal static unsafe class BatchNorm
 {
     /// <summary>Elements below which the kernel runs on the calling thread.</summary>
     const long ParallelElements = 1 << 16;

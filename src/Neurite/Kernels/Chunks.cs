@@ -10,7 +10,7 @@ namespace Neurite.Kernels;
 /// (`bench elementwise`: add 231 → 296 µs, exp 521 → 873 µs, medians). Lower the threshold where
 /// more, quieter cores make the split pay; `bench elementwise` measures both.
 /// </remarks>
-public static class Chunks
+internal static class Chunks
 {
     /// <summary>Elements from which a flat elementwise op is split across threads (default: never).</summary>
     public static int MinParallelElements { get; set; } = int.MaxValue;

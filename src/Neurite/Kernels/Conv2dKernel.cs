@@ -26,7 +26,7 @@ namespace Neurite.Kernels;
 /// <para>Choice measured (bench `conv`, LeNet and ResNet-20 layers, see docs in the benchmark file): explicit
 /// im2col per image feeding the packed SGEMM.</para>
 /// </remarks>
-public static unsafe class Conv2dKernel
+internal static unsafe class Conv2dKernel
 {
     /// <summary>Multiply-adds below which the batch is not split over threads (the GEMMs may still split).</summary>
     const long ParallelWork = 1 << 20;

@@ -7,7 +7,7 @@ namespace Neurite.Kernels;
 /// Outputs are always contiguous. Dimensions are coalesced first, so contiguous inputs of any
 /// shape take a single span call; broadcast inputs take span·scalar inner loops.
 /// </summary>
-public static class Elementwise
+internal static class Elementwise
 {
     /// <summary>y = op(x), where <paramref name="y"/> is contiguous with x's shape.</summary>
     public static void Unary<TOp, T>(TOp op, ReadOnlySpan<T> x, Layout lx, Span<T> y)
@@ -107,7 +107,7 @@ public static class Elementwise
 }
 
 /// <summary>Copies between two strided layouts of the same shape.</summary>
-public static class StridedCopy
+internal static class StridedCopy
 {
     public static void Copy<T>(ReadOnlySpan<T> x, Layout lx, Span<T> d, Layout ld) where T : unmanaged
     {

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace Neurite.Kernels;
 
 // DGEMM: correct and reasonably fast rather than tuned — it serves float64 gradient checks, not training.
-public static unsafe partial class Gemm
+internal static unsafe partial class Gemm
 {
     // A DKC×DNC block of B (256 KiB) stays in L2 while every row of A passes over it.
     const int DKC = 256, DNC = 128;

@@ -5,7 +5,7 @@ namespace Neurite.Kernels;
 
 // Products with only a few rows (m ≤ 4: one or a few samples through a layer). Packing would copy all of B
 // to use it at most 4 times, and pad A's panel to 8 rows, so instead B is read in place, once.
-public static unsafe partial class Gemm
+internal static unsafe partial class Gemm
 {
     const int FewRows = 4;
 

@@ -6,7 +6,7 @@ namespace Neurite.Kernels;
 
 // SGEMM micro-kernels: C[MR×NR] = alpha · Ap · Bp + beta · C for one packed MR×kc panel of A (column by
 // column, MR floats per k) and one packed kc×NR panel of B (row by row, NR floats per k).
-public static unsafe partial class Gemm
+internal static unsafe partial class Gemm
 {
     /// <summary>The micro-kernel for this CPU, chosen once. The JIT folds the static readonly fields into
     /// constants, so the switch in <see cref="Run"/> costs nothing after tier-up.</summary>

@@ -6,7 +6,7 @@ namespace Neurite.Kernels;
 
 // Packing: copy a block of op(A) or op(B) into the micro-kernel's order, zero-padded to whole panels.
 // Transposed operands are handled here, so no transposed copy of a matrix is ever made.
-public static unsafe partial class Gemm
+internal static unsafe partial class Gemm
 {
     /// <summary>
     /// Packs op(A)[ic:ic+mc, pc:pc+kc] into panels of mr rows: panel r holds, for each k, the mr values of

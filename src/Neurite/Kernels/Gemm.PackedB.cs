@@ -6,7 +6,7 @@ namespace Neurite.Kernels;
 // A B operand packed once and multiplied many times: a recurrent layer multiplies the same Wₕₕ by a new
 // [N, H] state at every step. Packing op(B) (1 MB for a 256-unit LSTM) on every call cost about a quarter of
 // the step's recurrent GEMM.
-public static unsafe partial class Gemm
+internal static unsafe partial class Gemm
 {
     /// <summary>op(B) [k × n] in the panel layout the micro-kernel reads, for repeated
     /// <see cref="SgemmPacked"/> calls with different A. Owns native memory: dispose it.</summary>

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace Neurite.Kernels;
 
 // The SGEMM driver: the BLIS loop nest (NC → KC → MC → NR → MR), the split over threads and the tiny path.
-public static unsafe partial class Gemm
+internal static unsafe partial class Gemm
 {
     // Cache blocking. On this machine (AMD EPYC Zen 5: 48 KiB L1d, 1 MiB L2 per core, 32 MiB L3) the MC×KC
     // block of A (0.7 MiB) stays in L2 and the KC×NC block of B (4 MiB) in L3. Measured at n = 256…2048,

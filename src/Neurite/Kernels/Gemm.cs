@@ -20,7 +20,7 @@ namespace Neurite.Kernels;
 /// Gemm.Sgemm(false, true, 32, 10, 784, 1f, x, 784, w, 784, 0f, y, 10);
 /// </code></example>
 /// </remarks>
-public static unsafe partial class Gemm
+internal static unsafe partial class Gemm
 {
     /// <summary>Single-precision GEMM on raw pointers; see <see cref="Gemm"/> for the contract.</summary>
     /// <exception cref="ArgumentException">A size is negative or a stride is smaller than its row length.</exception>

@@ -8,7 +8,7 @@ namespace Neurite.Kernels;
 /// function inlined. <see cref="Invoke{T}(ReadOnlySpan{T}, Span{T})"/> is the contiguous fast path
 /// (usually one <c>TensorPrimitives</c> call); the scalar form serves strided layouts and tests.
 /// </summary>
-public interface IUnaryOp
+internal interface IUnaryOp
 {
     T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
     void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
@@ -16,7 +16,7 @@ public interface IUnaryOp
 
 /// <summary>An elementwise function of two arguments; see <see cref="IUnaryOp"/>. The span forms cover
 /// the three shapes a broadcast inner loop takes: span·span, span·scalar and scalar·span.</summary>
-public interface IBinaryOp
+internal interface IBinaryOp
 {
     T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
     void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>;
@@ -25,7 +25,7 @@ public interface IBinaryOp
 }
 
 /// <summary>Plain loops that operator structs use for the span forms they have no vector code for.</summary>
-public static class ScalarLoops
+internal static class ScalarLoops
 {
     public static void Unary<TOp, T>(TOp op, ReadOnlySpan<T> x, Span<T> y) where TOp : struct, IUnaryOp where T : unmanaged, IFloatingPointIeee754<T>
     {

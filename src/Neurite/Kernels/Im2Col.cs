@@ -12,7 +12,7 @@ namespace Neurite.Kernels;
 /// as 'same' padding with an even kernel needs): every input position outside 0…H−1, 0…W−1 reads 0.
 /// </summary>
 /// <remarks>Output row oh reads input rows oh·SH − PT + i·DH for i = 0…KH−1 (columns likewise).</remarks>
-public readonly record struct ConvGeometry(int C, int H, int W, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, int OH, int OW)
+internal readonly record struct ConvGeometry(int C, int H, int W, int KH, int KW, int SH, int SW, int PT, int PL, int DH, int DW, int OH, int OW)
 {
     /// <summary>Rows of the column matrix: C·KH·KW.</summary>
     public int ColRows => C * KH * KW;
@@ -33,7 +33,7 @@ public readonly record struct ConvGeometry(int C, int H, int W, int KH, int KW, 
 /// becomes one GEMM (Chellapilla et al. 2006). Row (c·KH + i)·KW + j of the column matrix holds, for every
 /// output position (oh, ow), the input value x[c, oh·SH − PT + i·DH, ow·SW − PL + j·DW] (0 outside the image).
 /// </summary>
-public static unsafe class Im2Col
+internal static unsafe class Im2Col
 {
     /// <summary>col[C·KH·KW, OH·OW] ← the receptive fields of x[C, H, W].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

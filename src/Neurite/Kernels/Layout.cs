@@ -1,7 +1,7 @@
 namespace Neurite.Kernels;
 
 /// <summary>Where a tensor's elements lie in its storage: shape, strides (in elements) and offset.</summary>
-public readonly record struct Layout(int[] Shape, int[] Strides, int Offset)
+internal readonly record struct Layout(int[] Shape, int[] Strides, int Offset)
 {
     public int Rank => Shape.Length;
 

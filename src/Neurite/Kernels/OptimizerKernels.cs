@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Neurite.Kernels;
 
 /// <summary>Stateless update kernels of the optimisers, vectorised over spans (the state lives in the optimiser).</summary>
-public static class OptimizerKernels
+internal static class OptimizerKernels
 {
     /// <summary>
     /// One Adam step in place: m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − a·m/(√v·s + ε), where

@@ -17,7 +17,7 @@ namespace Neurite.Kernels;
 /// by KH·KW, counting padding (PyTorch's default <c>count_include_pad=True</c>). Adaptive average pooling uses
 /// windows ⌊i·H/OH⌋ … ⌈(i + 1)·H/OH⌉ − 1.
 /// </remarks>
-public static unsafe class Pool
+internal static unsafe class Pool
 {
     /// <summary>Plane-window reads below which pooling runs on the calling thread.</summary>
     const long ParallelWork = 1 << 18;

@@ -4,10 +4,10 @@ using System.Numerics.Tensors;
 namespace Neurite.Kernels;
 
 /// <summary>Which reduction a <see cref="Reduce"/> kernel computes.</summary>
-public enum ReduceKind { Sum, Max, Min }
+internal enum ReduceKind { Sum, Max, Min }
 
 /// <summary>Reductions over contiguous rows and columns, vectorised with <c>TensorPrimitives</c>.</summary>
-public static class Reduce
+internal static class Reduce
 {
     /// <summary>d[o] = reduce(x[o·r .. o·r + r − 1]) for each of d.Length rows of length r.</summary>
     public static void Rows<T>(ReduceKind kind, ReadOnlySpan<T> x, int r, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,7 +1,7 @@
 namespace Neurite.Kernels;
 
 /// <summary>Special functions .NET's <see cref="Math"/> lacks.</summary>
-public static class SpecialFunctions
+internal static class SpecialFunctions
 {
     /// <summary>
     /// The error function to about 1e-15: the Maclaurin series for |x| &lt; 2.5 and the Laplace

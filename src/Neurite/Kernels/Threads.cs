@@ -7,7 +7,7 @@ namespace Neurite.Kernels;
 /// Defaults to the number of cores. Kernels split work only when it is large enough to pay
 /// for the hand-off; small tensors always run on the calling thread.
 /// </summary>
-public static class Threads
+internal static class Threads
 {
     static int count = Environment.ProcessorCount;
 

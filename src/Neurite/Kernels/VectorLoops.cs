@@ -3,21 +3,21 @@ using System.Numerics;
 namespace Neurite.Kernels;
 
 /// <summary>A binary function with a SIMD form over <see cref="Vector{T}"/> and a scalar form for tails.</summary>
-public interface IVectorBinary
+internal interface IVectorBinary
 {
     Vector<T> Invoke<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T>;
     T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
 /// <summary>A unary function with a SIMD form over <see cref="Vector{T}"/> and a scalar form for tails.</summary>
-public interface IVectorUnary
+internal interface IVectorUnary
 {
     Vector<T> Invoke<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T>;
     T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
 /// <summary>Vectorised loops for functions <c>TensorPrimitives</c> does not have (mostly fused backward kernels).</summary>
-public static class VectorLoops
+internal static class VectorLoops
 {
     public static void Unary<TOp, T>(TOp op, ReadOnlySpan<T> x, Span<T> y)
         where TOp : struct, IVectorUnary where T : unmanaged, IFloatingPointIeee754<T>
@@ -77,7 +77,7 @@ public static class VectorLoops
 }
 
 /// <summary>Adapts an <see cref="IVectorBinary"/> to the <see cref="IBinaryOp"/> driver.</summary>
-public readonly struct Vectorized<TOp>(TOp op) : IBinaryOp where TOp : struct, IVectorBinary
+internal readonly struct Vectorized<TOp>(TOp op) : IBinaryOp where TOp : struct, IVectorBinary
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => op.Invoke(a, b);
     public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(op, a, b, d);
@@ -87,7 +87,7 @@ public readonly struct Vectorized<TOp>(TOp op) : IBinaryOp where TOp : struct, I
 
 /// <summary>Vector transcendental functions for generic <c>T</c>: <see cref="Vector"/> has them for float and
 /// double only, so these pick the overload by type (the branch folds away when the JIT specialises T).</summary>
-public static class VectorMath
+internal static class VectorMath
 {
     public static Vector<T> Exp<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {

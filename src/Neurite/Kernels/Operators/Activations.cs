@@ -5,7 +5,7 @@ namespace Neurite.Kernels.Operators;
 
 // Forward activations (IUnaryOp) and their fused backward kernels (IVectorBinary over (x or y, g)).
 
-public readonly struct SigmoidOp : IUnaryOp
+internal readonly struct SigmoidOp : IUnaryOp
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
     public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
@@ -16,54 +16,54 @@ public readonly struct SigmoidOp : IUnaryOp
 }
 
 /// <summary>σ'(x)·g = y(1 − y)·g, from the output y.</summary>
-public readonly struct SigmoidGradOp : IVectorBinary
+internal readonly struct SigmoidGradOp : IVectorBinary
 {
     public Vector<T> Invoke<T>(Vector<T> y, Vector<T> g) where T : unmanaged, IFloatingPointIeee754<T> => g * y * (Vector<T>.One - y);
     public T Invoke<T>(T y, T g) where T : unmanaged, IFloatingPointIeee754<T> => g * y * (T.One - y);
 }
 
-public readonly struct TanhOp : IUnaryOp
+internal readonly struct TanhOp : IUnaryOp
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
     public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, y);
 }
 
 /// <summary>tanh'(x)·g = (1 − y²)·g, from the output y.</summary>
-public readonly struct TanhGradOp : IVectorBinary
+internal readonly struct TanhGradOp : IVectorBinary
 {
     public Vector<T> Invoke<T>(Vector<T> y, Vector<T> g) where T : unmanaged, IFloatingPointIeee754<T> => g * (Vector<T>.One - y * y);
     public T Invoke<T>(T y, T g) where T : unmanaged, IFloatingPointIeee754<T> => g * (T.One - y * y);
 }
 
-public readonly struct ReluOp : IUnaryOp
+internal readonly struct ReluOp : IUnaryOp
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.IsNaN(x) ? x : T.Zero;
     public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, y);
 }
 
 /// <summary>relu'(x)·g = g where x &gt; 0, else 0 (0 at x = 0, as in PyTorch).</summary>
-public readonly struct ReluGradOp : IVectorBinary
+internal readonly struct ReluGradOp : IVectorBinary
 {
     public Vector<T> Invoke<T>(Vector<T> x, Vector<T> g) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), g, Vector<T>.Zero);
     public T Invoke<T>(T x, T g) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? g : T.Zero;
 }
 
 /// <summary>x for x &gt; 0, αx otherwise.</summary>
-public readonly struct LeakyReluOp(double alpha) : IUnaryOp
+internal readonly struct LeakyReluOp(double alpha) : IUnaryOp
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.CreateChecked(alpha) * x;
     public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Binary(new LeakyReluGradOp(alpha), x, x, y);
 }
 
 /// <summary>leaky'(x)·g = g for x &gt; 0, αg otherwise. With g = x it is the forward pass itself.</summary>
-public readonly struct LeakyReluGradOp(double alpha) : IVectorBinary
+internal readonly struct LeakyReluGradOp(double alpha) : IVectorBinary
 {
     public Vector<T> Invoke<T>(Vector<T> x, Vector<T> g) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), g, g * T.CreateChecked(alpha));
     public T Invoke<T>(T x, T g) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? g : T.CreateChecked(alpha) * g;
 }
 
 /// <summary>x for x &gt; 0, α(eˣ − 1) otherwise.</summary>
-public readonly struct EluOp(double alpha) : IUnaryOp, IVectorUnary
+internal readonly struct EluOp(double alpha) : IUnaryOp, IVectorUnary
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.CreateChecked(alpha) * (T.Exp(x) - T.One);
     public Vector<T> Invoke<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T>
@@ -76,7 +76,7 @@ public readonly struct EluOp(double alpha) : IUnaryOp, IVectorUnary
 }
 
 /// <summary>elu'(x)·g = g for x &gt; 0, αeˣ·g otherwise.</summary>
-public readonly struct EluGradOp(double alpha) : IVectorBinary
+internal readonly struct EluGradOp(double alpha) : IVectorBinary
 {
     public Vector<T> Invoke<T>(Vector<T> x, Vector<T> g) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -87,7 +87,7 @@ public readonly struct EluGradOp(double alpha) : IVectorBinary
 }
 
 /// <summary>softplus(x) = ln(1 + eˣ), computed as max(x, 0) + ln(1 + e^−|x|) so it never overflows.</summary>
-public readonly struct SoftplusOp : IUnaryOp, IVectorUnary
+internal readonly struct SoftplusOp : IUnaryOp, IVectorUnary
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
     public Vector<T> Invoke<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -96,7 +96,7 @@ public readonly struct SoftplusOp : IUnaryOp, IVectorUnary
 }
 
 /// <summary>softplus'(x)·g = σ(x)·g.</summary>
-public readonly struct SoftplusGradOp : IVectorBinary
+internal readonly struct SoftplusGradOp : IVectorBinary
 {
     public Vector<T> Invoke<T>(Vector<T> x, Vector<T> g) where T : unmanaged, IFloatingPointIeee754<T> =>
         g / (Vector<T>.One + VectorMath.Exp(-x));
@@ -104,7 +104,7 @@ public readonly struct SoftplusGradOp : IVectorBinary
 }
 
 /// <summary>GELU(x) = x·Φ(x), with Φ the standard normal CDF (exact, via erf).</summary>
-public readonly struct GeluOp : IUnaryOp
+internal readonly struct GeluOp : IUnaryOp
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateChecked(Gelu(double.CreateChecked(x)));
     public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => ScalarLoops.Unary(this, x, y);
@@ -112,7 +112,7 @@ public readonly struct GeluOp : IUnaryOp
 }
 
 /// <summary>GELU'(x)·g = (Φ(x) + x·φ(x))·g.</summary>
-public readonly struct GeluGradOp : IVectorBinary
+internal readonly struct GeluGradOp : IVectorBinary
 {
     public Vector<T> Invoke<T>(Vector<T> x, Vector<T> g) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -131,7 +131,7 @@ public readonly struct GeluGradOp : IVectorBinary
 }
 
 /// <summary>Heaviside step: 1 for x &gt; 0, else 0 (the perceptron's activation; its gradient is zero).</summary>
-public readonly struct StepOp : IUnaryOp, IVectorUnary
+internal readonly struct StepOp : IUnaryOp, IVectorUnary
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? T.One : T.Zero;
     public Vector<T> Invoke<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 
 namespace Neurite.Kernels.Operators;
 
-public readonly struct AddOp : IBinaryOp
+internal readonly struct AddOp : IBinaryOp
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a + b;
     public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(a, b, d);
@@ -11,7 +11,7 @@ public readonly struct AddOp : IBinaryOp
     public void Invoke<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(b, a, d);
 }
 
-public readonly struct SubOp : IBinaryOp
+internal readonly struct SubOp : IBinaryOp
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a - b;
     public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Subtract(a, b, d);
@@ -19,7 +19,7 @@ public readonly struct SubOp : IBinaryOp
     public void Invoke<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Subtract(a, b, d);
 }
 
-public readonly struct MulOp : IBinaryOp
+internal readonly struct MulOp : IBinaryOp
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * b;
     public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(a, b, d);
@@ -27,7 +27,7 @@ public readonly struct MulOp : IBinaryOp
     public void Invoke<T>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(b, a, d);
 }
 
-public readonly struct DivOp : IBinaryOp
+internal readonly struct DivOp : IBinaryOp
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a / b;
     public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(a, b, d);
@@ -36,7 +36,7 @@ public readonly struct DivOp : IBinaryOp
 }
 
 /// <summary>a^b elementwise.</summary>
-public readonly struct PowOp : IBinaryOp
+internal readonly struct PowOp : IBinaryOp
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Pow(a, b);
     public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Pow(a, b, d);
@@ -50,7 +50,7 @@ public readonly struct PowOp : IBinaryOp
 }
 
 /// <summary>Elementwise maximum; NaN wins, as in PyTorch's <c>maximum</c>.</summary>
-public readonly struct MaximumOp : IBinaryOp
+internal readonly struct MaximumOp : IBinaryOp
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Max(a, b);
     public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(a, b, d);
@@ -59,7 +59,7 @@ public readonly struct MaximumOp : IBinaryOp
 }
 
 /// <summary>Elementwise minimum; NaN wins.</summary>
-public readonly struct MinimumOp : IBinaryOp
+internal readonly struct MinimumOp : IBinaryOp
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Min(a, b);
     public void Invoke<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Min(a, b, d);
@@ -68,7 +68,7 @@ public readonly struct MinimumOp : IBinaryOp
 }
 
 /// <summary>1 where a ≥ b (greater-or-equal mask, as 0/1 values), used by max/min backward and comparisons.</summary>
-public readonly struct GreaterEqualOp : IBinaryOp, IVectorBinary
+internal readonly struct GreaterEqualOp : IBinaryOp, IVectorBinary
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a >= b ? T.One : T.Zero;
     public Vector<T> Invoke<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.GreaterThanOrEqual(a, b), Vector<T>.One, Vector<T>.Zero);
@@ -78,7 +78,7 @@ public readonly struct GreaterEqualOp : IBinaryOp, IVectorBinary
 }
 
 /// <summary>1 where a = b exactly, else 0.</summary>
-public readonly struct EqualOp : IBinaryOp, IVectorBinary
+internal readonly struct EqualOp : IBinaryOp, IVectorBinary
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a == b ? T.One : T.Zero;
     public Vector<T> Invoke<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.Equals(a, b), Vector<T>.One, Vector<T>.Zero);
@@ -88,7 +88,7 @@ public readonly struct EqualOp : IBinaryOp, IVectorBinary
 }
 
 /// <summary>1 where a &gt; b, else 0.</summary>
-public readonly struct GreaterOp : IBinaryOp, IVectorBinary
+internal readonly struct GreaterOp : IBinaryOp, IVectorBinary
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a > b ? T.One : T.Zero;
     public Vector<T> Invoke<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.GreaterThan(a, b), Vector<T>.One, Vector<T>.Zero);
@@ -98,7 +98,7 @@ public readonly struct GreaterOp : IBinaryOp, IVectorBinary
 }
 
 /// <summary>1 where a &lt; b, else 0.</summary>
-public readonly struct LessOp : IBinaryOp, IVectorBinary
+internal readonly struct LessOp : IBinaryOp, IVectorBinary
 {
     public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a < b ? T.One : T.Zero;
     public Vector<T> Invoke<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(Vector.LessThan(a, b), Vector<T>.One, Vector<T>.Zero);

@@ -3,32 +3,32 @@ using System.Numerics.Tensors;
 
 namespace Neurite.Kernels.Operators;
 
-public readonly struct ExpOp : IUnaryOp
+internal readonly struct ExpOp : IUnaryOp
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);
     public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Exp(x, y);
 }
 
-public readonly struct LogOp : IUnaryOp
+internal readonly struct LogOp : IUnaryOp
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
     public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, y);
 }
 
-public readonly struct SqrtOp : IUnaryOp
+internal readonly struct SqrtOp : IUnaryOp
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x);
     public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y);
 }
 
-public readonly struct AbsOp : IUnaryOp
+internal readonly struct AbsOp : IUnaryOp
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Abs(x);
     public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, y);
 }
 
 /// <summary>sign(x) ∈ {−1, 0, 1}; NaN stays NaN (as NumPy; PyTorch 1.13 gives 0).</summary>
-public readonly struct SignOp : IUnaryOp, IVectorUnary
+internal readonly struct SignOp : IUnaryOp, IVectorUnary
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.IsNaN(x) ? x : x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;
     public Vector<T> Invoke<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T>
@@ -41,7 +41,7 @@ public readonly struct SignOp : IUnaryOp, IVectorUnary
 }
 
 /// <summary>min(max(x, lo), hi).</summary>
-public readonly struct ClampOp(double lo, double hi) : IUnaryOp
+internal readonly struct ClampOp(double lo, double hi) : IUnaryOp
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Min(T.Max(x, T.CreateChecked(lo)), T.CreateChecked(hi));
     public void Invoke<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
@@ -52,7 +52,7 @@ public readonly struct ClampOp(double lo, double hi) : IUnaryOp
 }
 
 /// <summary>1 where lo ≤ a ≤ hi, else 0, times b: clamp's backward (the gradient passes inside the range).</summary>
-public readonly struct ClampGradOp(double lo, double hi) : IVectorBinary
+internal readonly struct ClampGradOp(double lo, double hi) : IVectorBinary
 {
     public Vector<T> Invoke<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
