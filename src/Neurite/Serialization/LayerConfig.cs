@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Neurite.Classical;
 using Neurite.Nn;
 
 namespace Neurite.Serialization;
@@ -53,6 +54,10 @@ public static partial class LayerConfigs
     static Entry Plain<TModule>() where TModule : Module, new() =>
         new(typeof(TModule).Name, typeof(Plain<TModule>), typeof(TModule), _ => new Plain<TModule>());
 
+    /// <summary>A classical model: JSON name = the model's class name, module = its <see cref="ClassicalModule{T}"/>.</summary>
+    static Entry Classical<TModel, TConfig>(Func<TModel, TConfig> describe) where TModel : ClassicalModel where TConfig : LayerConfig =>
+        Layer<ClassicalModule<TModel>, TConfig>(typeof(TModel).Name, m => describe(m.Model));
+
     /// <summary>The layer types a model file can hold. Adding a layer: its config record (LayerConfigs.Records.cs) and one line here.</summary>
     static readonly Entry[] Table =
     [
@@ -86,6 +91,15 @@ public static partial class LayerConfigs
         Layer<Neurite.Seq2Seq.Seq2SeqModel, Seq2SeqConfig>("Seq2Seq", Seq2SeqConfig.Of),
         // Zoo networks hold residual and Inception blocks; they are described by name and options (TrainCommand passes it).
         new("Zoo", typeof(ZooConfig), typeof(ZooConfig), _ => throw new InvalidOperationException("unreachable")),
+        // classical models (Neurite.Classical): a fitted model wrapped as a module; its buffers are the fitted tensors
+        Classical<LinearRegression, LinearRegressionConfig>(LinearRegressionConfig.Of),
+        Classical<Ridge, RidgeConfig>(RidgeConfig.Of),
+        Classical<LogisticRegression, LogisticRegressionConfig>(LogisticRegressionConfig.Of),
+        Classical<LinearDiscriminantAnalysis, LinearDiscriminantAnalysisConfig>(LinearDiscriminantAnalysisConfig.Of),
+        Classical<QuadraticDiscriminantAnalysis, QuadraticDiscriminantAnalysisConfig>(QuadraticDiscriminantAnalysisConfig.Of),
+        Classical<GaussianNB, GaussianNBConfig>(GaussianNBConfig.Of),
+        Classical<BernoulliNB, BernoulliNBConfig>(BernoulliNBConfig.Of),
+        Classical<MultinomialNB, MultinomialNBConfig>(MultinomialNBConfig.Of),
         Plain<ReLU>(), Plain<Sigmoid>(), Plain<Tanh>(), Plain<Softplus>(), Plain<GELU>(), Plain<Step>(), Plain<Identity>(), Plain<Flatten>(),
         Plain<GlobalAvgPool2d>(),
     ];

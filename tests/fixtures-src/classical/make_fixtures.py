@@ -14,10 +14,16 @@ written with the results, so the tests never re-derive them.
 Writes tests/Neurite.Tests/Fixtures/classical/{iris,digits,regression}.json, per model its settings,
 fitted coefficients, probabilities on the first PROBA_ROWS test rows (predictions and the score on all test rows).
 Settings chosen so that each comparison is well posed (a unique optimum, solved to convergence):
-  LogisticRegression   solver='lbfgs', tol=1e-10, max_iter=100000, C as named; multi_class='multinomial' for
-                       more than two classes (binary: one sigmoid, as sklearn's default)
-  LinearDiscriminantAnalysis  solver='lsqr' (no shrinkage): coef_ = lstsq(Σ_w, μ_kᵀ), the same solution as
-                       Neurite's; 'svd' (the default) has no coef_ for the probabilities of the other solvers
+  LogisticRegression   multinomial (more than two classes): solver='newton-cg', tol=1e-8, C as named. Not lbfgs:
+                       SciPy's L-BFGS-B stops on its relative-decrease test (ftol = 64·ε, which sklearn sets)
+                       long before tol, e.g. on Iris with max|∇f| = 3e-3 after 103 iterations.
+                       binary (one sigmoid, sklearn's default for two classes): solver='newton-cg', tol=1e-6
+                       (at 1e-8 its line search gives up in float64 on this problem; lbfgs stops at max|∇f| 1e-3).
+                       Each fit's max|∇f| of f = C·Σ log-loss + ½‖W‖² is computed here, stored as "grad_inf" and
+                       must be below 1e-5 (the penalty makes the Hessian ≥ I on the weights, so they are then
+                       within about 1e-5 of the optimum), so a fixture is the optimum, not where a solver gave up.
+  LinearDiscriminantAnalysis  solver='lsqr' (no shrinkage): coef_ = lstsq(Σ_w, μ_kᵀ), the equations Neurite
+                       solves; the default 'svd' works in a whitened basis of its own (same classes, other rounding)
   QuadraticDiscriminantAnalysis  reg_param as named
   GaussianNB var_smoothing, BernoulliNB alpha/binarize, MultinomialNB alpha as named; Ridge solver='cholesky'
 sklearn is needed only to regenerate; Neurite's tests read the JSON.
@@ -82,6 +88,20 @@ def r(a, digits=12):
     return np.vectorize(lambda v: float(f"{v:.{digits}g}"))(np.asarray(a, dtype=np.float64)).tolist()
 
 
+def logistic_gradient(model, x, y):
+    """max |∇f| of f = C·Σ −log P(y|x) + ½‖W‖² (intercepts not penalised) at the fitted coefficients."""
+    w, b = model.coef_, model.intercept_
+    z = x @ w.T + b
+    if w.shape[0] == 1:  # binary: P(class 1) = σ(z)
+        r = (1 / (1 + np.exp(-z[:, 0])) - (y == model.classes_[1]))[:, None]
+    else:
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        r = p / p.sum(axis=1, keepdims=True)
+        r[np.arange(len(y)), np.searchsorted(model.classes_, y)] -= 1
+    return max(np.abs(model.C * r.T @ x + w).max(), np.abs(model.C * r.sum(axis=0)).max())
+
+
 def classifier(name, model, settings, x, y, train, test, params):
     model.fit(x[train], y[train])
     entry = {"model": name, "settings": settings,
@@ -90,6 +110,9 @@ def classifier(name, model, settings, x, y, train, test, params):
              "accuracy": float(model.score(x[test], y[test]))}
     for p in params:
         entry[p] = r(getattr(model, p))
+    if isinstance(model, LogisticRegression):
+        entry["grad_inf"] = float(logistic_gradient(model, x[train], y[train]))
+        assert entry["grad_inf"] < 1e-5, (name, settings, entry["grad_inf"])
     return entry
 
 
@@ -101,9 +124,9 @@ def main():
     x, y = iris()
     train, test = split(len(y))
     models = [
-        classifier("logreg", LogisticRegression(C=1.0, solver="lbfgs", tol=1e-10, max_iter=100000, multi_class="multinomial"),
+        classifier("logreg", LogisticRegression(C=1.0, solver="newton-cg", tol=1e-8, max_iter=1000, multi_class="multinomial"),
                    {"C": 1.0}, x, y, train, test, ["coef_", "intercept_"]),
-        classifier("logreg", LogisticRegression(C=0.05, solver="lbfgs", tol=1e-10, max_iter=100000, multi_class="multinomial"),
+        classifier("logreg", LogisticRegression(C=0.05, solver="newton-cg", tol=1e-8, max_iter=1000, multi_class="multinomial"),
                    {"C": 0.05}, x, y, train, test, ["coef_", "intercept_"]),
         classifier("lda", LinearDiscriminantAnalysis(solver="lsqr"), {}, x, y, train, test, ["coef_", "intercept_", "means_", "priors_"]),
         classifier("qda", QuadraticDiscriminantAnalysis(reg_param=0.0), {"reg_param": 0.0}, x, y, train, test, ["means_", "priors_"]),
@@ -114,7 +137,7 @@ def main():
     # binary: versicolor (1) against virginica (2), which overlap, so the optimum is finite even with little penalty
     both = [i for i in range(len(y)) if y[i] > 0]
     tr2, te2 = [i for i in train if y[i] > 0], [i for i in test if y[i] > 0]
-    models.append(classifier("logreg-binary", LogisticRegression(C=10.0, solver="lbfgs", tol=1e-10, max_iter=100000),
+    models.append(classifier("logreg-binary", LogisticRegression(C=10.0, solver="newton-cg", tol=1e-6, max_iter=1000),
                              {"C": 10.0}, x, y, tr2, te2, ["coef_", "intercept_"]))
     models.append(classifier("lda-binary", LinearDiscriminantAnalysis(solver="lsqr"), {}, x, y, tr2, te2, ["coef_", "intercept_"]))
     write("iris", {**meta, "train": train, "test": test, "binary_train": tr2, "binary_test": te2, "models": models})
@@ -123,7 +146,7 @@ def main():
     x, y = digits()
     train, test = split(len(y))
     models = [
-        classifier("logreg", LogisticRegression(C=0.1, solver="lbfgs", tol=1e-10, max_iter=100000, multi_class="multinomial"),
+        classifier("logreg", LogisticRegression(C=0.1, solver="newton-cg", tol=1e-8, max_iter=1000, multi_class="multinomial"),
                    {"C": 0.1}, x, y, train, test, ["intercept_"]),
         classifier("lda", LinearDiscriminantAnalysis(solver="lsqr"), {}, x, y, train, test, ["intercept_"]),
         # sklearn warns "Variables are collinear" from the rank of the unregularised class covariances (constant

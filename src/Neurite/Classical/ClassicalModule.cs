@@ -1,0 +1,62 @@
+using Neurite.Nn;
+
+namespace Neurite.Classical;
+
+/// <summary>
+/// A fitted classical model as a <see cref="Module"/>, so that it lives in the one model file
+/// (<c>ModelFile.Save/Read</c>) and runs wherever a network does (<c>neurite eval</c>, <c>neurite predict</c>,
+/// <c>Trainer.Predict</c>). Its buffers are the model's fitted float64 tensors (the same objects, so loading a state
+/// dict loads the model); it has no parameters and nothing to train.
+/// </summary>
+/// <remarks>
+/// Forward: X [N, D] → log-probabilities [N, K] for a classifier (softmax gives <c>PredictProba</c>, argmax
+/// <c>Predict</c>), predictions [N, 1] for a regressor, in X's dtype. Log-probabilities are clamped at −1e30 so a
+/// float32 output never holds −∞ (it would count as an invalid row; exp(−1e30) is 0 anyway).
+/// </remarks>
+public abstract class ClassicalModule : Module
+{
+    /// <summary>The fitted model.</summary>
+    public abstract ClassicalModel Estimator { get; }
+
+    /// <summary>Wraps a fitted model.</summary>
+    public static ClassicalModule<T> Of<T>(T model) where T : ClassicalModel => new(model);
+}
+
+/// <inheritdoc cref="ClassicalModule"/>
+public sealed class ClassicalModule<T> : ClassicalModule where T : ClassicalModel
+{
+    public ClassicalModule(T model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!model.IsFitted) throw new InvalidOperationException($"ClassicalModule: {model} is not fitted; call Fit(X, y) first");
+        Model = model;
+        foreach (var (name, tensor) in model.FittedState()) RegisterBuffer(name, tensor);
+    }
+
+    public T Model { get; }
+
+    public override ClassicalModel Estimator => Model;
+
+    public override Tensor Forward(Tensor x)
+    {
+        if (x.Rank != 2 || x.Shape[1] != Model.Features)
+            throw new ShapeException($"{Describe()} expects input [*, {Model.Features}], got [{string.Join(", ", x.Shape.ToArray())}]");
+        var output = Model.ModuleOutput(ToMatrix(x));
+        int n = output.GetLength(0), k = output.GetLength(1);
+        var flat = new double[n * k];
+        Buffer.BlockCopy(output, 0, flat, 0, flat.Length * sizeof(double));
+        for (int i = 0; i < flat.Length; i++) flat[i] = Math.Max(flat[i], -1e30);
+        var result = Tensor.FromArray(flat, n, k);
+        return x.DType == DType.Float64 ? result : result.To(x.DType);
+    }
+
+    static double[,] ToMatrix(Tensor x)
+    {
+        var flat = x.ToDoubleArray();
+        var m = new double[x.Shape[0], x.Shape[1]];
+        Buffer.BlockCopy(flat, 0, m, 0, flat.Length * sizeof(double));
+        return m;
+    }
+
+    public override string Describe() => $"{Model}({Model.Features} features)";
+}
