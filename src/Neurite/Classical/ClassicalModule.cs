@@ -13,19 +13,9 @@ namespace Neurite.Classical;
 /// <c>Predict</c>), predictions [N, 1] for a regressor, in X's dtype. Log-probabilities are clamped at −1e30 so a
 /// float32 output never holds −∞ (it would count as an invalid row; exp(−1e30) is 0 anyway).
 /// </remarks>
-public abstract class ClassicalModule : Module
+public sealed class ClassicalModule : Module
 {
-    /// <summary>The fitted model.</summary>
-    public abstract ClassicalModel Estimator { get; }
-
-    /// <summary>Wraps a fitted model.</summary>
-    public static ClassicalModule<T> Of<T>(T model) where T : ClassicalModel => new(model);
-}
-
-/// <inheritdoc cref="ClassicalModule"/>
-public sealed class ClassicalModule<T> : ClassicalModule where T : ClassicalModel
-{
-    public ClassicalModule(T model)
+    public ClassicalModule(ClassicalModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!model.IsFitted) throw new InvalidOperationException($"ClassicalModule: {model} is not fitted; call Fit(X, y) first");
@@ -33,9 +23,8 @@ public sealed class ClassicalModule<T> : ClassicalModule where T : ClassicalMode
         foreach (var (name, tensor) in model.FittedState()) RegisterBuffer(name, tensor);
     }
 
-    public T Model { get; }
-
-    public override ClassicalModel Estimator => Model;
+    /// <summary>The fitted model (its concrete type is the model file's layer type).</summary>
+    public ClassicalModel Model { get; }
 
     public override Tensor Forward(Tensor x)
     {
@@ -58,5 +47,5 @@ public sealed class ClassicalModule<T> : ClassicalModule where T : ClassicalMode
         return m;
     }
 
-    public override string Describe() => $"{Model}({Model.Features} features)";
+    public override string Describe() => $"{Model}  # {Model.Features} features";
 }

@@ -25,13 +25,13 @@ static class ClassicalChecks
     public static Module Classifier<T>(T model, string who, int features, int classes) where T : Neurite.Classical.Classifier
     {
         model.Allocate(Features(who, features), Classes(who, classes));
-        return ClassicalModule.Of(model);
+        return new ClassicalModule(model);
     }
 
     public static Module Regressor<T>(T model, string who, int features) where T : Regressor
     {
         model.Allocate(Features(who, features));
-        return ClassicalModule.Of(model);
+        return new ClassicalModule(model);
     }
 }
 
