@@ -153,6 +153,9 @@ public class ClassicalCliTests
         Assert.Contains("qda is a classifier", e.Message);
         e = Assert.Throws<UsageException>(() => TrainCommand.Run(new TrainCommand.Settings(Dataset: "iris", Model: "svm"), TextWriter.Null));
         Assert.Contains("logreg", e.Message);  // the list of valid models names the classical ones
+        var info = new StringWriter();
+        InfoCommand.Run(info);
+        Assert.Contains("classical:   linreg, ridge (--alpha), logreg (--C), lda, qda (--reg-param)", info.ToString());
     }
 
     [Fact]
