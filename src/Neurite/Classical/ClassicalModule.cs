@@ -10,8 +10,7 @@ namespace Neurite.Classical;
 /// </summary>
 /// <remarks>
 /// Forward: X [N, D] → log-probabilities [N, K] for a classifier (softmax gives <c>PredictProba</c>, argmax
-/// <c>Predict</c>), predictions [N, 1] for a regressor, in X's dtype. Log-probabilities are clamped at −1e30 so a
-/// float32 output never holds −∞ (it would count as an invalid row; exp(−1e30) is 0 anyway).
+/// <c>Predict</c>; clamped at −1e30, so a float32 output never holds −∞), predictions [N, 1] for a regressor, in X's dtype.
 /// </remarks>
 public sealed class ClassicalModule : Module
 {
@@ -34,7 +33,6 @@ public sealed class ClassicalModule : Module
         int n = output.GetLength(0), k = output.GetLength(1);
         var flat = new double[n * k];
         Buffer.BlockCopy(output, 0, flat, 0, flat.Length * sizeof(double));
-        for (int i = 0; i < flat.Length; i++) flat[i] = Math.Max(flat[i], -1e30);
         var result = Tensor.FromArray(flat, n, k);
         return x.DType == DType.Float64 ? result : result.To(x.DType);
     }

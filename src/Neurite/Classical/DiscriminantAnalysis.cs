@@ -132,8 +132,8 @@ public sealed class QuadraticDiscriminantAnalysis : Classifier
     public double[,] Means => means is null ? new double[0, 0] : Rows(means);
     public double[] Priors => priors?.ToDoubleArray() ?? [];
 
-    /// <summary>The regularised class covariances [K, D, D] the model uses.</summary>
-    public Tensor? Covariances => covariances;
+    /// <summary>A copy of the regularised class covariances [K, D, D] the model uses (float64); null before <c>Fit</c>.</summary>
+    public Tensor? Covariances => covariances is null ? null : Tensor.FromArray(covariances.ToDoubleArray(), covariances.Shape.ToArray());
 
     protected override void FitCore(double[,] x, int[] y, int classCount)
     {

@@ -6,6 +6,9 @@ namespace Neurite.Classical;
 /// </summary>
 public abstract class Regressor : ClassicalModel
 {
+    /// <summary>Fits to X [N, D] and targets y [N].</summary>
+    /// <exception cref="ShapeException">X and y differ in rows, or X is empty.</exception>
+    /// <exception cref="ArgumentException">A NaN or infinite value in X or y; a rank-deficient X (<see cref="RankDeficientException"/>).</exception>
     public void Fit(double[,] x, double[] y)
     {
         ArgumentNullException.ThrowIfNull(y);
@@ -16,6 +19,7 @@ public abstract class Regressor : ClassicalModel
         Features = x.GetLength(1);
     }
 
+    /// <summary>Fits to a float tensor X [N, D] and y [N] or [N, 1].</summary>
     public void Fit(Tensor x, Tensor y) => Fit(Matrix(x, "Fit"), Targets(y, "Fit"));
 
     /// <summary>The predictions ŷ [N].</summary>
@@ -84,6 +88,10 @@ public abstract class Classifier : ClassicalModel
     /// <summary>The distinct labels seen by <c>Fit</c>, sorted (the probability columns).</summary>
     public long[] Classes => classes?.ToLongArray() ?? [];
 
+    /// <summary>Fits to X [N, D] and labels y [N].</summary>
+    /// <exception cref="ShapeException">X and y differ in rows, or X is empty.</exception>
+    /// <exception cref="ArgumentException">A NaN or infinite value in X; fewer than two classes; a singular covariance
+    /// (<see cref="RankDeficientException"/>); input the model cannot take (negative counts for <see cref="MultinomialNB"/>).</exception>
     public void Fit(double[,] x, long[] y)
     {
         ArgumentNullException.ThrowIfNull(y);
@@ -97,6 +105,7 @@ public abstract class Classifier : ClassicalModel
         Features = x.GetLength(1);
     }
 
+    /// <inheritdoc cref="Fit(double[,], long[])"/>
     public void Fit(double[,] x, int[] y) => Fit(x, Array.ConvertAll(y, v => (long)v));
 
     /// <summary>Fits on a float tensor X [N, D] and int64 labels y [N].</summary>
@@ -174,7 +183,15 @@ public abstract class Classifier : ClassicalModel
     public sealed override IReadOnlyList<(string Name, Tensor Tensor)> FittedState() =>
         classes is null ? [] : [("classes", classes), .. FittedTensors()];
 
-    internal override double[,] ModuleOutput(double[,] x) => PredictLogProba(x);
+    /// <summary>Log-probabilities clamped at −1e30: in float32 an exact −∞ would make `eval` count the row as invalid,
+    /// and exp(−1e30) is 0 all the same.</summary>
+    internal override double[,] ModuleOutput(double[,] x)
+    {
+        var lp = PredictLogProba(x);
+        for (int i = 0; i < lp.GetLength(0); i++)
+            for (int k = 0; k < lp.GetLength(1); k++) lp[i, k] = Math.Max(lp[i, k], -1e30);
+        return lp;
+    }
 
     /// <summary>Rows of joint log-likelihoods (or decision values) turned into log-probabilities: v − log Σ exp v.</summary>
     private protected static double[,] LogNormalise(double[,] v)
