@@ -11,60 +11,117 @@ internal static class Linalg
     public const double Eps = 2.220446049250313e-16;
 
     /// <summary>
-    /// The least-squares solution of min ‖A·w − b‖ for A [n, d] with n ≥ d, by Householder QR (never forming AᵀA, so
-    /// the error grows with cond(A), not cond(A)²). Throws <see cref="RankDeficientException"/> when a diagonal
-    /// element of R is below n·ε·max|Rᵢᵢ| (numpy's matrix_rank rule): a column is a combination of the earlier ones.
+    /// The minimum-norm least-squares solution of min ‖A·w − b‖ for A [n, d] (LAPACK's xGELSY, the answer of numpy's and
+    /// SciPy's lstsq): Householder QR with column pivoting, A·P = Q·R, never forming AᵀA, so the error grows with
+    /// cond(A), not cond(A)². The rank r is the number of |Rₖₖ| above max(n, d)·ε·|R₀₀| (numpy's matrix_rank rule).
+    /// Full rank: back substitution. Rank-deficient (a constant or duplicated feature, a one-hot group beside the
+    /// intercept, fewer rows than features): the first r rows of R are factored once more, [R₁₁ R₁₂]ᵀ = Z·S, and
+    /// w = P·Z·S⁻ᵀ·(Qᵀb)₁..ᵣ is the solution of least norm among all least-squares solutions.
     /// </summary>
-    public static double[] LeastSquares(double[,] a, double[] b, string who)
+    public static double[] LeastSquares(double[,] a, double[] b, out int rank)
     {
-        int n = a.GetLength(0), d = a.GetLength(1);
-        if (n < d) throw new RankDeficientException($"{who}: {n} rows cannot determine {d} coefficients (the design matrix [{n}, {d}] has rank ≤ {n}); add rows or use Ridge(alpha > 0)", Math.Max(0, n), d);
+        int n = a.GetLength(0), d = a.GetLength(1), steps = Math.Min(n, d);
         var r = (double[,])a.Clone();
         var y = (double[])b.Clone();
-        var diag = new double[d];
-        for (int k = 0; k < d; k++)
+        var perm = Enumerable.Range(0, d).ToArray();
+        var diag = new double[steps];
+        for (int k = 0; k < steps; k++)
         {
-            // Householder vector v for column k below the diagonal; R[k, k] = −sign(x₀)·‖x‖ avoids cancellation
-            double norm = 0;
-            for (int i = k; i < n; i++) norm += r[i, k] * r[i, k];
-            norm = Math.Sqrt(norm);
-            double alpha = r[k, k] > 0 ? -norm : norm;
-            diag[k] = alpha;
-            if (norm == 0) continue;
-            r[k, k] -= alpha;  // v = x − α·e₁, stored in place of column k
-            double vv = 0;
-            for (int i = k; i < n; i++) vv += r[i, k] * r[i, k];
-            if (vv == 0) continue;
-            // H = I − 2vvᵀ/vᵀv applied to the remaining columns and to b
-            for (int j = k + 1; j < d; j++)
+            // pivot: the remaining column of largest norm below row k, so a dependent column comes last
+            int best = k;
+            double bestNorm = -1;
+            for (int j = k; j < d; j++)
             {
-                double dot = 0;
-                for (int i = k; i < n; i++) dot += r[i, k] * r[i, j];
-                double f = 2 * dot / vv;
-                for (int i = k; i < n; i++) r[i, j] -= f * r[i, k];
+                double norm2 = 0;
+                for (int i = k; i < n; i++) norm2 += r[i, j] * r[i, j];
+                if (norm2 > bestNorm) (best, bestNorm) = (j, norm2);
             }
-            double dy = 0;
-            for (int i = k; i < n; i++) dy += r[i, k] * y[i];
-            double fy = 2 * dy / vv;
-            for (int i = k; i < n; i++) y[i] -= fy * r[i, k];
+            if (best != k)
+            {
+                for (int i = 0; i < n; i++) (r[i, k], r[i, best]) = (r[i, best], r[i, k]);
+                (perm[k], perm[best]) = (perm[best], perm[k]);
+            }
+            diag[k] = Reflect(r, k, k, n, d, y);
         }
-        double max = diag.Max(Math.Abs), tol = Math.Max(n, d) * Eps * max;
-        int rank = diag.Count(v => Math.Abs(v) > tol);
-        if (rank < d)
+        double tol = Math.Max(n, d) * Eps * (steps > 0 ? Math.Abs(diag[0]) : 0);
+        rank = diag.Count(v => Math.Abs(v) > tol);
+        var u = new double[d];
+        if (rank == d)
         {
-            int first = Array.FindIndex(diag, v => Math.Abs(v) <= tol);
-            throw new RankDeficientException($"{who}: the design matrix [{n}, {d}] (centred) has rank {rank} < {d}: feature {first} is a linear combination of " +
-                                             $"the features before it (or constant); drop it or use Ridge(alpha > 0)", rank, d);
+            // back substitution R·u = Qᵀb (R's strict upper triangle is in r, its diagonal in diag)
+            for (int k = d - 1; k >= 0; k--)
+            {
+                double sum = y[k];
+                for (int j = k + 1; j < d; j++) sum -= r[k, j] * u[j];
+                u[k] = sum / diag[k];
+            }
         }
-        // back substitution R·w = Qᵀb (R's strict upper triangle is in r, its diagonal in diag)
+        else if (rank > 0)
+        {
+            // Mᵀ [d, rank] with M = the first rank rows of R; its QR Mᵀ = Z·S gives M = Sᵀ·Zᵀ
+            var t = new double[d, rank];
+            for (int k = 0; k < rank; k++)
+            {
+                t[k, k] = diag[k];
+                for (int j = k + 1; j < d; j++) t[j, k] = r[k, j];
+            }
+            var sDiag = new double[rank];
+            for (int k = 0; k < rank; k++) sDiag[k] = Reflect(t, k, k, d, rank, null);
+            // Sᵀ·z = (Qᵀb)₁..ᵣ by forward substitution (Sᵀ is lower triangular; S's upper part is in t above the diagonal)
+            var z = new double[d];
+            for (int k = 0; k < rank; k++)
+            {
+                double sum = y[k];
+                for (int j = 0; j < k; j++) sum -= t[j, k] * z[j];
+                z[k] = sum / sDiag[k];
+            }
+            // u = Z·(z, 0) = H₀·H₁·…·H_{r−1}·(z, 0): the reflectors, stored below t's diagonal, in reverse order
+            for (int k = rank - 1; k >= 0; k--)
+            {
+                double vv = 0, dot = 0;
+                for (int i = k; i < d; i++) { vv += t[i, k] * t[i, k]; dot += t[i, k] * z[i]; }
+                if (vv == 0) continue;
+                double f = 2 * dot / vv;
+                for (int i = k; i < d; i++) z[i] -= f * t[i, k];
+            }
+            u = z;
+        }
         var w = new double[d];
-        for (int k = d - 1; k >= 0; k--)
-        {
-            double s = y[k];
-            for (int j = k + 1; j < d; j++) s -= r[k, j] * w[j];
-            w[k] = s / diag[k];
-        }
+        for (int j = 0; j < d; j++) w[perm[j]] = u[j];
         return w;
+    }
+
+    /// <summary>
+    /// One Householder step on column <paramref name="col"/> of m [rows, cols] from row <paramref name="k"/> down:
+    /// H = I − 2vvᵀ/vᵀv with v = x − α·e₁ maps the column to α·e₁; α = −sign(x₀)·‖x‖ avoids cancellation. v is left in
+    /// the column (rows k…), H is applied to the columns after it and to <paramref name="rhs"/>; returns α.
+    /// </summary>
+    static double Reflect(double[,] m, int k, int col, int rows, int cols, double[]? rhs)
+    {
+        double norm = 0;
+        for (int i = k; i < rows; i++) norm += m[i, col] * m[i, col];
+        norm = Math.Sqrt(norm);
+        double alpha = m[k, col] > 0 ? -norm : norm;
+        if (norm == 0) return 0;
+        m[k, col] -= alpha;
+        double vv = 0;
+        for (int i = k; i < rows; i++) vv += m[i, col] * m[i, col];
+        if (vv == 0) return alpha;
+        for (int j = col + 1; j < cols; j++)
+        {
+            double dot = 0;
+            for (int i = k; i < rows; i++) dot += m[i, col] * m[i, j];
+            double f = 2 * dot / vv;
+            for (int i = k; i < rows; i++) m[i, j] -= f * m[i, col];
+        }
+        if (rhs is not null)
+        {
+            double dot = 0;
+            for (int i = k; i < rows; i++) dot += m[i, col] * rhs[i];
+            double f = 2 * dot / vv;
+            for (int i = k; i < rows; i++) rhs[i] -= f * m[i, col];
+        }
+        return alpha;
     }
 
     /// <summary>The lower Cholesky factor L (A = L·Lᵀ) of a symmetric matrix, or null when A is not positive definite

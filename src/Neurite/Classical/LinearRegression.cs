@@ -70,10 +70,11 @@ public abstract class LinearModel : Regressor
 /// Ordinary least squares, min ‖X·w + b − y‖², like scikit-learn's <c>LinearRegression</c>.
 /// </summary>
 /// <remarks>
-/// <see cref="LinearSolver.Qr"/> (default) centres X and y and solves the least-squares problem by Householder QR in
-/// float64; a rank-deficient X (a constant or duplicated feature, fewer rows than features) is a
-/// <see cref="RankDeficientException"/> naming the rank (scikit-learn returns the minimum-norm solution instead; use
-/// <see cref="Ridge"/> then). <see cref="LinearSolver.GradientDescent"/> minimises L = (1/2N)·‖X·w + b − y‖² by
+/// <see cref="LinearSolver.Qr"/> (default) centres X and y and solves the least-squares problem by Householder QR with
+/// column pivoting in float64. A rank-deficient X (a constant or duplicated feature; every category of a one-hot
+/// column, which sums to the intercept's constant; fewer rows than features) has many least-squares solutions: the
+/// fit falls back to the one of least norm, as scikit-learn's lstsq does, and <see cref="Rank"/> says so.
+/// <see cref="LinearSolver.GradientDescent"/> minimises L = (1/2N)·‖X·w + b − y‖² by
 /// w ← w − η·∂L/∂w, b ← b − η·∂L/∂b with ∂L/∂w = Xᵀ(ŷ − y)/N, ∂L/∂b = mean(ŷ − y), on features standardised
 /// internally (the optimum is the same; only the conditioning changes, so one learning rate suits any units),
 /// until ‖∇L‖ ≤ <c>tolerance</c>; it converges to the QR solution.
@@ -106,10 +107,16 @@ public sealed class LinearRegression : LinearModel
     /// <summary>Gradient descent's step count in the last fit (0 for QR).</summary>
     public int Iterations { get; private set; }
 
+    /// <summary>The numerical rank of the centred X in the last QR fit (scikit-learn's <c>rank_</c>); below
+    /// <see cref="ClassicalModel.Features"/> the coefficients are the minimum-norm solution. −1 for gradient descent.</summary>
+    public int Rank { get; private set; } = -1;
+
     protected override void FitCore(double[,] x, double[] y)
     {
         var (xm, ym, xc, yc) = Centre(x, y);
-        double[] w = Solver == LinearSolver.Qr ? Linalg.LeastSquares(xc, yc, Who) : Descend(xc, yc);
+        double[] w;
+        if (Solver == LinearSolver.Qr) { w = Linalg.LeastSquares(xc, yc, out int rank); Rank = rank; }
+        else { w = Descend(xc, yc); Rank = -1; }
         SetFit(w, InterceptOf(xm, ym, w));
     }
 

@@ -137,6 +137,27 @@ public class ClassicalCliTests
     }
 
     [Fact]
+    public void SeedFoursPokemonRegressionWithTheSpeciesOneHot()
+    {
+        // cp_after from cp, hp and the species (text, one-hot): the species columns sum to the intercept's, which
+        // linreg resolves by the minimum-norm solution, as scikit-learn
+        string dir = TempDir();
+        try
+        {
+            string csv = Path.Combine(dir, "pokemon.csv");
+            File.WriteAllText(csv, Neurite.Data.Datasets.PokemonCp(400, seed: 1));
+            var log = new StringWriter();
+            Assert.Equal(0, TrainCommand.Run(new TrainCommand.Settings(Csv: csv, Label: "cp_after", Model: "linreg", Output: Path.Combine(dir, "cp")), log));
+            double r2 = double.Parse(Line(log.ToString(), "test:").Split("R² ")[1].Split(" (")[0], CultureInfo.InvariantCulture);
+            Assert.True(r2 > 0.95, log.ToString());
+            var model = Assert.IsType<LinearRegression>(Assert.IsType<ClassicalModule>(Neurite.Serialization.ModelFile.Read(Path.Combine(dir, "cp")).Model).Model);
+            Assert.Equal(7, model.Features);  // cp, species=… ×5, hp
+            Assert.Equal(0, model.Coef.Skip(1).Take(5).Sum(), 1e-6);  // the minimum-norm species weights sum to 0
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void AnOptionTheModelDoesNotTakeIsAUsageErrorNamingTheValidOnes()
     {
         var e = Assert.Throws<UsageException>(() => TrainCommand.Run(new TrainCommand.Settings(Dataset: "iris", Model: "gaussian-nb", Classical: new ClassicalOptions(C: 2)), TextWriter.Null));

@@ -68,24 +68,53 @@ public class LinearModelTests
     }
 
     [Fact]
-    public void ACollinearFeatureIsARankDeficiencyNamedByRank()
+    public void ACollinearFeatureFallsBackToTheMinimumNormSolution()
     {
-        // column 2 = column 0 + column 1
-        double[,] x = { { 1, 0, 1 }, { 0, 1, 1 }, { 2, 1, 3 }, { 1, 3, 4 }, { 5, 2, 7 } };
-        double[] y = [1, 2, 3, 4, 5];
-        var e = Assert.Throws<RankDeficientException>(() => new LinearRegression().Fit(x, y));
-        Assert.Equal(2, e.Rank);
-        Assert.Equal(3, e.Size);
-        Assert.Contains("rank 2 < 3", e.Message);
-        Assert.Contains("[5, 3]", e.Message);
-        Assert.Contains("feature 2", e.Message);
-        Assert.Throws<RankDeficientException>(() => new Ridge(alpha: 0).Fit(x, y));
-        // fewer rows than features
-        Assert.Throws<RankDeficientException>(() => new LinearRegression().Fit(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } }, [1, 2]));
-        // any α > 0 is well posed
+        // column 1 duplicates column 0 and y = 1 + 4·x₀: every w₀ + w₁ = 4 fits exactly; the least-norm one is (2, 2)
+        double[,] x = { { 1, 1 }, { 2, 2 }, { 3, 3 }, { 5, 5 } };
+        double[] y = [5, 9, 13, 21];
+        var ols = new LinearRegression();
+        ols.Fit(x, y);
+        Assert.Equal(1, ols.Rank);
+        Assert.Equal(2, ols.Coef[0], 10);
+        Assert.Equal(2, ols.Coef[1], 10);
+        Assert.Equal(1, ols.Intercept, 10);
+        // column 2 = column 0 + column 1, with noise-free y = x₀ − x₁: among the solutions w + t·(1, 1, −1), the least
+        // norm is t = 0 (w = (1, −1, 0) is orthogonal to (1, 1, −1))
+        double[,] x3 = { { 1, 0, 1 }, { 0, 1, 1 }, { 2, 1, 3 }, { 1, 3, 4 }, { 5, 2, 7 } };
+        var y3 = Enumerable.Range(0, 5).Select(i => x3[i, 0] - x3[i, 1]).ToArray();
+        ols.Fit(x3, y3);
+        Assert.Equal(2, ols.Rank);
+        Assert.Equal([1.0, -1.0, 0.0], ols.Coef.Select(v => Math.Round(v, 10)));
+        // fewer rows than features: an exact fit of least norm
+        ols.Fit(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } }, [1, 2]);
+        Assert.Equal(1, ols.Rank);
+        Assert.Equal([1.0, 2.0], ols.Predict(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } }).Select(v => Math.Round(v, 10)));
+        // the normal equations without a penalty are refused instead
+        var e = Assert.Throws<RankDeficientException>(() => new Ridge(alpha: 0).Fit(x3, y3));
+        Assert.Contains("singular", e.Message);
         var ridge = new Ridge(alpha: 0.1);
-        ridge.Fit(x, y);
+        ridge.Fit(x3, y3);
         Assert.All(ridge.Coef, w => Assert.True(double.IsFinite(w)));
+    }
+
+    [Fact]
+    public void OneHotSpeciesBesideTheInterceptFitsLikeScikitLearn()
+    {
+        // seed 004's Pokémon: every species one-hot sums to 1, the intercept's column; a full-rank subproblem with
+        // the minimum norm spread over the species. The fit is still exact in what it predicts.
+        var table = Neurite.Data.CsvTable.Parse(new StringReader(Neurite.Data.Datasets.PokemonCp(300, seed: 4)), "pokemon");
+        var all = Enumerable.Range(0, table.RowCount).ToArray();
+        var schema = Neurite.Data.TabularSchema.Fit(table, all, new Neurite.Data.TabularOptions(new Neurite.Data.LabelColumn.Named("cp_after"), Neurite.Data.LabelKind.Regression));
+        var data = schema.Encode(table, all);
+        var ols = new LinearRegression();
+        ols.Fit(data.Features, data.Labels);
+        Assert.Equal(data.Features.Shape[1] - 1, ols.Rank);  // cp, hp, 5 species: rank 6 of 7
+        // minimum norm: the species weights sum to 0 (a shift t·(1, …, 1) of them moves only the intercept)
+        var species = schema.EncodedFeatureNames.Select((name, j) => (name, j)).Where(p => p.name.StartsWith("species=", StringComparison.Ordinal)).Select(p => p.j).ToArray();
+        Assert.Equal(5, species.Length);
+        Assert.Equal(0, species.Sum(j => ols.Coef[j]), 8);
+        Assert.True(ols.Score(data.Features, data.Labels) > 0.9);
     }
 
     [Fact]

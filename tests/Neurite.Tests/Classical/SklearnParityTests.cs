@@ -60,6 +60,17 @@ public class SklearnParityTests
         var fixture = Fixture("regression");
         var entry = fixture.GetProperty("models")[index];
         var (x, y) = Regression();
+        bool collinear = entry.GetProperty("settings").TryGetProperty("collinear", out _);
+        if (collinear)
+        {
+            var wide = new double[x.GetLength(0), 5];
+            for (int i = 0; i < x.GetLength(0); i++)
+            {
+                for (int j = 0; j < 4; j++) wide[i, j] = x[i, j];
+                wide[i, 4] = x[i, 0] + x[i, 1];
+            }
+            x = wide;
+        }
         var train = Ints(fixture.GetProperty("train"));
         var test = Ints(fixture.GetProperty("test"));
         LinearModel model = entry.GetProperty("model").GetString() == "ridge" ? new Ridge(entry.GetProperty("settings").GetProperty("alpha").GetDouble()) : new LinearRegression();
@@ -68,6 +79,7 @@ public class SklearnParityTests
         Close(Flat(entry.GetProperty("intercept_")), [model.Intercept], $"{model} intercept_", relative: true);
         Close(Flat(entry.GetProperty("predict")), model.Predict(Rows(x, test)), $"{model} predict", relative: true);
         Assert.Equal(entry.GetProperty("r2").GetDouble(), model.Score(Rows(x, test), Rows(y, test)), 1e-9);
+        if (collinear) Assert.Equal(entry.GetProperty("rank_").GetInt32(), ((LinearRegression)model).Rank);
     }
 
     /// <summary>|a − e| ≤ 1e-4 (· max(1, |e|) for coefficients, whose scale is the data's).</summary>

@@ -167,6 +167,12 @@ def main():
         model.fit(x[train], y[train])
         models.append({"model": name, "settings": settings, "coef_": r(model.coef_), "intercept_": r(model.intercept_),
                        "predict": r(model.predict(x[test])), "r2": float(model.score(x[test], y[test]))})
+    # rank-deficient: a fifth column x0 + x1 (the tests add it the same way, in float64); lstsq's minimum-norm answer
+    xc = np.column_stack([x, x[:, 0] + x[:, 1]])
+    model = LinearRegression().fit(xc[train], y[train])
+    assert model.rank_ == 4, model.rank_
+    models.append({"model": "linreg", "settings": {"collinear": True}, "coef_": r(model.coef_), "intercept_": r(model.intercept_),
+                   "predict": r(model.predict(xc[test])), "r2": float(model.score(xc[test], y[test])), "rank_": int(model.rank_)})
     write("regression", {**meta, "train": train, "test": test, "models": models})
 
 
