@@ -8,7 +8,8 @@ public abstract class Regressor : ClassicalModel
 {
     /// <summary>Fits to X [N, D] and targets y [N].</summary>
     /// <exception cref="ShapeException">X and y differ in rows, or X is empty.</exception>
-    /// <exception cref="ArgumentException">A NaN or infinite value in X or y; a rank-deficient X (<see cref="RankDeficientException"/>).</exception>
+    /// <exception cref="ArgumentException">A NaN or infinite value in X or y; a singular system the model does not resolve
+    /// (<see cref="RankDeficientException"/>: <see cref="Ridge"/> with alpha 0, a constant feature for gradient descent).</exception>
     public void Fit(double[,] x, double[] y)
     {
         ArgumentNullException.ThrowIfNull(y);
