@@ -30,7 +30,7 @@ public class ClassifierTests
     }
 
     [Fact]
-    public void MultinomialLogisticRegressionKeepsIntercepsSummingToZeroAndWeightsBalanced()
+    public void MultinomialLogisticRegressionKeepsInterceptsSummingToZeroAndWeightsBalanced()
     {
         var (x, y) = Classification("iris");
         var logreg = new LogisticRegression(c: 1);
