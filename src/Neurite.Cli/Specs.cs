@@ -102,7 +102,8 @@ public static class Specs
         const string prefix = "mlp:";
         if (spec == "mlp" || spec == "linear" || spec == "logistic") return [];
         if (!spec.StartsWith(prefix, StringComparison.Ordinal))
-            throw new UsageException($"--model: unknown model '{spec}'. Valid: mlp:H1-H2-… (e.g. mlp:128-64), linear (logistic/softmax regression), {string.Join(", ", Zoo.Names)}");
+            throw new UsageException($"--model: unknown model '{spec}'. Valid: mlp:H1-H2-… (e.g. mlp:128-64), linear (logistic/softmax regression), {string.Join(", ", Zoo.Names)}, " +
+                                     $"or a classical model: {ClassicalTraining.Models.Valid}");
         var parts = spec[prefix.Length..].Split('-', StringSplitOptions.RemoveEmptyEntries);
         var sizes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)

@@ -17,6 +17,7 @@ public static class InfoCommand
         output.WriteLine($"Neurite {typeof(Tensor).Assembly.GetName().Version}  (.NET {Environment.Version}, {Environment.ProcessorCount} cores, {Engine.Threads} kernel threads)");
         output.WriteLine($"data sets:   {DataSources.Sets.Valid}, or --csv FILE [--label COLUMN]");
         output.WriteLine($"models:      mlp:H1-H2-… (hidden sizes, e.g. mlp:256-128), linear; convolutional: {string.Join(", ", Neurite.Nn.Zoo.Zoo.Names)}");
+        output.WriteLine($"classical:   {string.Join(", ", ClassicalTraining.Models.Names.Select(n => ClassicalTraining.Models.Parse(n).Options is { Length: > 0 } o ? $"{n} ({string.Join(" ", o)})" : n))}");
         output.WriteLine($"activations: {Specs.Activations.Valid}");
         output.WriteLine($"optimizers:  {Specs.Optimizers.Valid}");
         output.WriteLine($"schedules:   {Specs.Schedules.Valid}");

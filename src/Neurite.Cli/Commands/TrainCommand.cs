@@ -19,7 +19,8 @@ public static class TrainCommand
         ulong Seed = 42, double L1 = 0, double L2 = 0, double WeightDecay = 0, int EarlyStopping = 0, double? ClipNorm = null,
         string? Output = null, string? History = null, bool Plain = false,
         string? Checkpoint = null, int CheckpointEvery = 1, string? Resume = null, bool Augment = false, double Width = 1.0,
-        double TestFraction = 0.2, double? DevFraction = null, string? Impute = null, bool CreateDirs = false);
+        double TestFraction = 0.2, double? DevFraction = null, string? Impute = null, bool CreateDirs = false,
+        ClassicalOptions? Classical = null);
 
     /// <summary>The exit code of a run the divergence guard stopped (the loss became NaN/∞ or exploded).</summary>
     public const int DivergedExitCode = 3;
@@ -32,10 +33,15 @@ public static class TrainCommand
         var devFraction = new Option<double?>("--dev-fraction") { Description = "Fraction of the (training) rows for validation (default 0.1; Fashion-MNIST 1/12, i.e. 5,000 images)" };
         var impute = new Option<string?>("--impute") { Description = "Fill missing CSV cells with the training mean or median (text columns: the most frequent value) instead of refusing them: mean, median" };
         var createDirs = new Option<bool>("--create-dirs") { Description = "Create the --output / --checkpoint folder when it does not exist" };
-        var label = new Option<string?>("--label") { Description = "CSV label column, by name or index (default: the last)" };
+        var label = new Option<string?>("--label", "--target") { Description = "CSV label (target) column, by name or index (default: the last)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder of Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)" };
         var regression = new Option<bool>("--regression") { Description = "Treat the label as a regression target (MSE loss)" };
-        var model = new Option<string>("--model") { Description = $"Architecture: mlp:H1-H2-…, linear, or a convolutional network: {string.Join(", ", Zoo.Names)}", DefaultValueFactory = _ => "mlp:256-128" };
+        var model = new Option<string>("--model") { Description = $"Architecture: mlp:H1-H2-…, linear, a convolutional network: {string.Join(", ", Zoo.Names)}; or a classical model: {ClassicalTraining.Models.Valid}", DefaultValueFactory = _ => "mlp:256-128" };
+        var alpha = new Option<double?>("--alpha") { Description = "ridge: the L2 penalty α (default 1); bernoulli-nb, multinomial-nb: the additive smoothing α (default 1)" };
+        var c = new Option<double?>("--C") { Description = "logreg: the inverse regularisation strength C of C·Σ loss + ½‖w‖² (default 1)" };
+        var regParam = new Option<double?>("--reg-param") { Description = "qda: shrinkage r ∈ [0, 1] of each class covariance towards I (default 0)" };
+        var varSmoothing = new Option<double?>("--var-smoothing") { Description = "gaussian-nb: the part of the largest feature variance added to every variance (default 1e-9)" };
+        var binarize = new Option<double?>("--binarize") { Description = "bernoulli-nb: a feature is 1 when above this threshold (default 0)" };
         var augment = new Option<bool>("--augment") { Description = "Augment training images on the fly: random crop with padding and horizontal flips (convolutional models)" };
         var width = new Option<double>("--width") { Description = "Channel-width multiplier of a convolutional network", DefaultValueFactory = _ => 1.0 };
         var activation = new Option<string>("--activation") { Description = $"Hidden activation: {Specs.Activations.Valid}", DefaultValueFactory = _ => "relu" };
@@ -62,7 +68,7 @@ public static class TrainCommand
         {
             dataset, csv, label, dataDir, regression, model, activation, dropout, batchNorm, optimizer, lr, schedule,
             batchSize, epochs, seed, l1, l2, weightDecay, early, clip, output, history, plain, checkpoint, checkpointEvery, resume, augment, width,
-            testFraction, devFraction, impute, createDirs,
+            testFraction, devFraction, impute, createDirs, alpha, c, regParam, varSmoothing, binarize,
         };
         command.SetAction(r => Run(new Settings(
             r.GetValue(dataset), r.GetValue(csv), r.GetValue(label), r.GetValue(dataDir), r.GetValue(regression),
@@ -70,7 +76,8 @@ public static class TrainCommand
             r.GetValue(optimizer)!, r.GetValue(lr), r.GetValue(schedule)!, r.GetValue(batchSize), r.GetValue(epochs),
             r.GetValue(seed), r.GetValue(l1), r.GetValue(l2), r.GetValue(weightDecay), r.GetValue(early), r.GetValue(clip),
             r.GetValue(output), r.GetValue(history), r.GetValue(plain), r.GetValue(checkpoint), r.GetValue(checkpointEvery), r.GetValue(resume), r.GetValue(augment), r.GetValue(width),
-            r.GetValue(testFraction), r.GetValue(devFraction), r.GetValue(impute), r.GetValue(createDirs)), Console.Out));
+            r.GetValue(testFraction), r.GetValue(devFraction), r.GetValue(impute), r.GetValue(createDirs),
+            new ClassicalOptions(r.GetValue(alpha), r.GetValue(c), r.GetValue(regParam), r.GetValue(varSmoothing), r.GetValue(binarize))), Console.Out));
         return command;
     }
 
@@ -84,6 +91,7 @@ public static class TrainCommand
         string runName = OutputPath.RunName(s.Csv ?? s.Dataset ?? (convolutional ? "fashion-mnist" : "digits"), s.Model);
         // Every file the run writes is checked before any work starts.
         string? modelFile = s.Output is null ? null : OutputPath.Model(s.Output, runName, s.CreateDirs);
+        if (ClassicalTraining.IsClassical(s.Model)) return ClassicalTraining.Run(s, s.Classical ?? new(), modelFile, output);
         if (s.Checkpoint is not null) OutputPath.Check("--checkpoint", s.Checkpoint, s.CreateDirs);
         if (s.History is not null) OutputPath.Check("--history", s.History, s.CreateDirs);
 
@@ -176,19 +184,21 @@ public static class TrainCommand
             : $"test: MSE {testLoss:F5} ({data.Test.Count} samples)");
         if (modelFile is not null)
         {
-            var info = new ModelInfo
-            {
-                Task = data.Classification ? "classification" : "regression",
-                ClassNames = data.Classification ? data.ClassNames ?? Enumerable.Range(0, data.Outputs).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray() : null,
-                FeatureNames = data.FeatureNames, Preprocessing = data.Preprocessing, InputShape = data.Train.SampleShape, Seed = s.Seed,
-                Dataset = s.Csv is not null ? Path.GetFullPath(s.Csv) : data.Name, Split = data.Split,
-            };
-            ModelFile.Save(model, modelFile, info, architecture);
+            ModelFile.Save(model, modelFile, InfoOf(s, data), architecture);
             output.WriteLine($"saved: {modelFile}");
         }
         output.WriteLine($"time: {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }
+
+    /// <summary>What the model file says about the run: the task, names, preprocessing, seed, data and split (so `eval` finds the test rows).</summary>
+    internal static ModelInfo InfoOf(Settings s, PreparedData data) => new()
+    {
+        Task = data.Classification ? "classification" : "regression",
+        ClassNames = data.Classification ? data.ClassNames ?? Enumerable.Range(0, data.Outputs).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray() : null,
+        FeatureNames = data.FeatureNames, Preprocessing = data.Preprocessing, InputShape = data.Train.SampleShape, Seed = s.Seed,
+        Dataset = s.Csv is not null ? Path.GetFullPath(s.Csv) : data.Name, Split = data.Split,
+    };
 
     /// <summary>For regression, a fixed last layer y = z·std + mean with the training targets' statistics, so the network
     /// learns standardised targets (a target in the thousands is out of reach of lr 1e-3 steps otherwise) while the
@@ -231,7 +241,8 @@ public static class TrainCommand
         if (s.Resume is not null && !File.Exists(s.Resume)) throw new UsageException($"--resume: checkpoint file not found: {s.Resume}");
         if (!(s.Width > 0 && s.Width <= 16)) throw new UsageException($"--width must be in (0, 16], got {s.Width}");
         if (s.Impute is not null and not ("mean" or "median")) throw new UsageException($"--impute: unknown value '{s.Impute}'. Valid: mean, median");
-        Specs.CheckModel(s.Model);
+        ClassicalTraining.CheckOptions(s.Model, s.Classical ?? new());
+        if (!ClassicalTraining.IsClassical(s.Model)) Specs.CheckModel(s.Model);
         Specs.Activations.Parse(s.Activation);
         Specs.Optimizers.Parse(s.Optimizer);
         Specs.Schedules.Parse(s.Schedule);

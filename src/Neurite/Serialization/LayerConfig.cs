@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Neurite.Classical;
 using Neurite.Nn;
 
 namespace Neurite.Serialization;
@@ -53,6 +54,14 @@ public static partial class LayerConfigs
     static Entry Plain<TModule>() where TModule : Module, new() =>
         new(typeof(TModule).Name, typeof(Plain<TModule>), typeof(TModule), _ => new Plain<TModule>());
 
+    /// <summary>A classical model: JSON name = the model's class name. Its module is always a <see cref="ClassicalModule"/>,
+    /// so the row is found by the type of the model inside (<see cref="TypeOf"/>).</summary>
+    static Entry Classical<TModel, TConfig>(Func<TModel, TConfig> describe) where TModel : ClassicalModel where TConfig : LayerConfig =>
+        new(typeof(TModel).Name, typeof(TConfig), typeof(TModel), m => describe((TModel)((ClassicalModule)m).Model));
+
+    /// <summary>The type a module's row is found by: the module's own, or the classical model's a ClassicalModule holds.</summary>
+    static Type TypeOf(Module module) => module is ClassicalModule c ? c.Model.GetType() : module.GetType();
+
     /// <summary>The layer types a model file can hold. Adding a layer: its config record (LayerConfigs.Records.cs) and one line here.</summary>
     static readonly Entry[] Table =
     [
@@ -86,6 +95,15 @@ public static partial class LayerConfigs
         Layer<Neurite.Seq2Seq.Seq2SeqModel, Seq2SeqConfig>("Seq2Seq", Seq2SeqConfig.Of),
         // Zoo networks hold residual and Inception blocks; they are described by name and options (TrainCommand passes it).
         new("Zoo", typeof(ZooConfig), typeof(ZooConfig), _ => throw new InvalidOperationException("unreachable")),
+        // classical models (Neurite.Classical): a fitted model wrapped in a ClassicalModule, whose buffers are the fitted tensors
+        Classical<LinearRegression, LinearRegressionConfig>(LinearRegressionConfig.Of),
+        Classical<Ridge, RidgeConfig>(RidgeConfig.Of),
+        Classical<LogisticRegression, LogisticRegressionConfig>(LogisticRegressionConfig.Of),
+        Classical<LinearDiscriminantAnalysis, LinearDiscriminantAnalysisConfig>(LinearDiscriminantAnalysisConfig.Of),
+        Classical<QuadraticDiscriminantAnalysis, QuadraticDiscriminantAnalysisConfig>(QuadraticDiscriminantAnalysisConfig.Of),
+        Classical<GaussianNB, GaussianNBConfig>(GaussianNBConfig.Of),
+        Classical<BernoulliNB, BernoulliNBConfig>(BernoulliNBConfig.Of),
+        Classical<MultinomialNB, MultinomialNBConfig>(MultinomialNBConfig.Of),
         Plain<ReLU>(), Plain<Sigmoid>(), Plain<Tanh>(), Plain<Softplus>(), Plain<GELU>(), Plain<Step>(), Plain<Identity>(), Plain<Flatten>(),
         Plain<GlobalAvgPool2d>(),
     ];
@@ -101,7 +119,7 @@ public static partial class LayerConfigs
     /// <summary>The config of a built module (and of its children).</summary>
     /// <exception cref="NotSupportedException">A layer type that is not in the table (a user's own module, a zoo block).</exception>
     public static LayerConfig Describe(Module module) =>
-        ByModule.TryGetValue(module.GetType(), out var entry) ? entry.Describe(module)
+        ByModule.TryGetValue(TypeOf(module), out var entry) ? entry.Describe(module)
         : throw new NotSupportedException($"model file: layer type {module.GetType().Name} cannot be described; save its weights with SafeTensors and rebuild it in code, " +
                                           $"or give the architecture (e.g. a ZooConfig). Describable: {string.Join(", ", Names)}");
 
