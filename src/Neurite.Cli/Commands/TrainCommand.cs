@@ -20,7 +20,7 @@ public static class TrainCommand
         string? Output = null, string? History = null, bool Plain = false,
         string? Checkpoint = null, int CheckpointEvery = 1, string? Resume = null, bool Augment = false, double Width = 1.0,
         double TestFraction = 0.2, double? DevFraction = null, string? Impute = null, bool CreateDirs = false,
-        ClassicalOptions? Classical = null);
+        ClassicalOptions? Classical = null, double? MaxNorm = null);
 
     /// <summary>The exit code of a run the divergence guard stopped (the loss became NaN/∞ or exploded).</summary>
     public const int DivergedExitCode = 3;
@@ -58,6 +58,7 @@ public static class TrainCommand
         var weightDecay = new Option<double>("--weight-decay") { Description = "Optimiser weight decay" };
         var early = new Option<int>("--early-stopping") { Description = "Stop after this many epochs without validation improvement (0: off); restores the best weights" };
         var clip = new Option<double?>("--clip-norm") { Description = "Clip the global gradient norm to this value" };
+        var maxNorm = new Option<double?>("--max-norm") { Description = "Max-norm constraint: after every step, scale each unit's incoming weights to a norm of at most this (e.g. 3)" };
         var output = new Option<string?>("--output", "-o") { Description = "Save the model as one file OUTPUT.safetensors (a path ending in '/': a file named after the run in that folder)" };
         var history = new Option<string?>("--history") { Description = "Write the per-epoch history to a .csv or .json file" };
         var plain = new Option<bool>("--plain") { Description = "One line per epoch instead of a live progress bar" };
@@ -68,7 +69,7 @@ public static class TrainCommand
         {
             dataset, csv, label, dataDir, regression, model, activation, dropout, batchNorm, optimizer, lr, schedule,
             batchSize, epochs, seed, l1, l2, weightDecay, early, clip, output, history, plain, checkpoint, checkpointEvery, resume, augment, width,
-            testFraction, devFraction, impute, createDirs, alpha, c, regParam, varSmoothing, binarize,
+            testFraction, devFraction, impute, createDirs, alpha, c, regParam, varSmoothing, binarize, maxNorm,
         };
         command.SetAction(r => Run(new Settings(
             r.GetValue(dataset), r.GetValue(csv), r.GetValue(label), r.GetValue(dataDir), r.GetValue(regression),
@@ -77,7 +78,7 @@ public static class TrainCommand
             r.GetValue(seed), r.GetValue(l1), r.GetValue(l2), r.GetValue(weightDecay), r.GetValue(early), r.GetValue(clip),
             r.GetValue(output), r.GetValue(history), r.GetValue(plain), r.GetValue(checkpoint), r.GetValue(checkpointEvery), r.GetValue(resume), r.GetValue(augment), r.GetValue(width),
             r.GetValue(testFraction), r.GetValue(devFraction), r.GetValue(impute), r.GetValue(createDirs),
-            new ClassicalOptions(r.GetValue(alpha), r.GetValue(c), r.GetValue(regParam), r.GetValue(varSmoothing), r.GetValue(binarize))), Console.Out));
+            new ClassicalOptions(r.GetValue(alpha), r.GetValue(c), r.GetValue(regParam), r.GetValue(varSmoothing), r.GetValue(binarize)), r.GetValue(maxNorm)), Console.Out));
         return command;
     }
 
@@ -137,6 +138,7 @@ public static class TrainCommand
         if (scheduler is not null) callbacks.Add(new SchedulerCallback(scheduler));
         if (s.Checkpoint is not null) callbacks.Add(new CheckpointCallback(s.Checkpoint, s.CheckpointEvery, scheduler));
         if (s.EarlyStopping > 0) callbacks.Add(new EarlyStopping(s.EarlyStopping));
+        if (s.MaxNorm is { } limit) callbacks.Add(new MaxNorm(limit));
         if (s.History is not null) callbacks.Add(new HistoryWriter(s.History));
         var train = new DataLoader(data.Train, s.BatchSize, shuffle: true, seed: s.Seed, transform: augmentation);
         var dev = data.Dev.Count > 0 ? new DataLoader(data.Dev, 1000) : null;
@@ -234,6 +236,7 @@ public static class TrainCommand
         if (s.LearningRate is { } lr && !(lr > 0 && double.IsFinite(lr))) throw new UsageException($"--lr must be a positive number, got {lr}");
         if (!(s.L1 >= 0 && s.L2 >= 0 && s.WeightDecay >= 0) || !double.IsFinite(s.L1 + s.L2 + s.WeightDecay)) throw new UsageException("--l1, --l2 and --weight-decay must be non-negative numbers");
         if (s.ClipNorm is { } clip && !(clip > 0 && double.IsFinite(clip))) throw new UsageException($"--clip-norm must be a positive number, got {clip}");
+        if (s.MaxNorm is { } max && !(max > 0 && double.IsFinite(max))) throw new UsageException($"--max-norm must be a positive number, got {max}");
         if (!(s.TestFraction >= 0 && s.TestFraction < 1)) throw new UsageException($"--test-fraction must be in [0, 1), got {s.TestFraction}");
         if (s.DevFraction is { } dev && !(dev >= 0 && dev < 1)) throw new UsageException($"--dev-fraction must be in [0, 1), got {dev}");
         if (!(s.TestFraction + (s.DevFraction ?? 0.1) < 1)) throw new UsageException($"--test-fraction + --dev-fraction must be below 1, got {s.TestFraction} + {s.DevFraction ?? 0.1}");

@@ -49,6 +49,28 @@ public class MaxNormTests
     }
 
     [Fact]
+    public void TheTrainCommandAppliesItAndRefusesABadLimit()
+    {
+        var dir = Directory.CreateTempSubdirectory("neurite-maxnorm-");
+        try
+        {
+            string stem = Path.Combine(dir.FullName, "digits");
+            Assert.Equal(0, Neurite.Cli.Commands.TrainCommand.Run(new Neurite.Cli.Commands.TrainCommand.Settings(
+                Epochs: 2, LearningRate: 0.05, Optimizer: "sgd", Model: "mlp:32", Output: stem, Plain: true, MaxNorm: 0.8), TextWriter.Null));
+            var model = Neurite.Serialization.ModelFile.Read(stem + ".safetensors").Model;
+            foreach (var (name, w) in model.NamedParameters().Where(p => p.Name.EndsWith("weight") && p.Parameter.Rank == 2))
+            {
+                var v = w.ToFloatArray();
+                int fanIn = w.Shape[1];
+                double largest = Enumerable.Range(0, w.Shape[0]).Max(u => Math.Sqrt(v.Skip(u * fanIn).Take(fanIn).Sum(x => (double)x * x)));
+                Assert.True(largest <= 0.8 + 1e-5, $"{name}: a unit has norm {largest}");
+            }
+            Assert.Throws<Neurite.Cli.UsageException>(() => Neurite.Cli.Commands.TrainCommand.Run(new Neurite.Cli.Commands.TrainCommand.Settings(MaxNorm: 0), TextWriter.Null));
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
     public void ALimitThatIsNotPositiveIsRefused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new MaxNorm(0));
