@@ -93,6 +93,7 @@ public static partial class LayerConfigs
         Layer<CharLanguageModel, CharLanguageModelConfig>("CharLanguageModel", lm => new CharLanguageModelConfig(lm.Options.CellName, lm.Options.EmbeddingDim,
             lm.Options.HiddenSize, lm.Options.NumLayers, lm.Options.Dropout, [.. lm.Vocabulary.Symbols.Select(s => s.Value)])),
         Layer<Neurite.Seq2Seq.Seq2SeqModel, Seq2SeqConfig>("Seq2Seq", Seq2SeqConfig.Of),
+        Layer<Training.Ensemble, EnsembleConfig>("Ensemble", EnsembleConfig.Of),
         // Zoo networks hold residual and Inception blocks; they are described by name and options (TrainCommand passes it).
         new("Zoo", typeof(ZooConfig), typeof(ZooConfig), _ => throw new InvalidOperationException("unreachable")),
         // classical models (Neurite.Classical): a fitted model wrapped in a ClassicalModule, whose buffers are the fitted tensors
@@ -193,11 +194,17 @@ public static partial class LayerConfigs
     static void CheckTree(LayerConfig config, string path, ref int layers, string source)
     {
         if (++layers > MaxLayers) throw new ModelFormatException($"{source}: invalid architecture: more than {MaxLayers} layers");
-        if (config is not SequentialConfig sequential) return;
-        for (int i = 0; i < sequential.Layers.Count; i++)
+        var (children, key) = config switch
         {
-            string at = $"{path}.layers[{i}]";
-            CheckTree(sequential.Layers[i] ?? throw new ModelFormatException($"{source}: invalid architecture: the layer at {at} is null"), at, ref layers, source);
+            SequentialConfig s => (s.Layers, "layers"),
+            EnsembleConfig e => (e.Members, "members"),
+            _ => (null, ""),
+        };
+        if (children is null) return;
+        for (int i = 0; i < children.Count; i++)
+        {
+            string at = $"{path}.{key}[{i}]";
+            CheckTree(children[i] ?? throw new ModelFormatException($"{source}: invalid architecture: the layer at {at} is null"), at, ref layers, source);
         }
     }
 

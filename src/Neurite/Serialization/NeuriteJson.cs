@@ -37,6 +37,7 @@ namespace Neurite.Serialization;
 [JsonSerializable(typeof(CharLanguageModelConfig))]
 [JsonSerializable(typeof(Seq2SeqConfig))]
 [JsonSerializable(typeof(ZooConfig))]
+[JsonSerializable(typeof(EnsembleConfig))]
 [JsonSerializable(typeof(LinearRegressionConfig))]
 [JsonSerializable(typeof(RidgeConfig))]
 [JsonSerializable(typeof(LogisticRegressionConfig))]
