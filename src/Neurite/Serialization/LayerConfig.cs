@@ -94,6 +94,7 @@ public static partial class LayerConfigs
             lm.Options.HiddenSize, lm.Options.NumLayers, lm.Options.Dropout, [.. lm.Vocabulary.Symbols.Select(s => s.Value)])),
         Layer<Neurite.Seq2Seq.Seq2SeqModel, Seq2SeqConfig>("Seq2Seq", Seq2SeqConfig.Of),
         Layer<Training.Ensemble, EnsembleConfig>("Ensemble", EnsembleConfig.Of),
+        Layer<MultiTask, MultiTaskConfig>("MultiTask", MultiTaskConfig.Of),
         // Zoo networks hold residual and Inception blocks; they are described by name and options (TrainCommand passes it).
         new("Zoo", typeof(ZooConfig), typeof(ZooConfig), _ => throw new InvalidOperationException("unreachable")),
         // classical models (Neurite.Classical): a fitted model wrapped in a ClassicalModule, whose buffers are the fitted tensors
@@ -194,17 +195,17 @@ public static partial class LayerConfigs
     static void CheckTree(LayerConfig config, string path, ref int layers, string source)
     {
         if (++layers > MaxLayers) throw new ModelFormatException($"{source}: invalid architecture: more than {MaxLayers} layers");
-        var (children, key) = config switch
+        IEnumerable<(LayerConfig? Child, string Key)> children = config switch
         {
-            SequentialConfig s => (s.Layers, "layers"),
-            EnsembleConfig e => (e.Members, "members"),
-            _ => (null, ""),
+            SequentialConfig s => s.Layers.Select((c, i) => ((LayerConfig?)c, $"layers[{i}]")),
+            EnsembleConfig e => e.Members.Select((c, i) => ((LayerConfig?)c, $"members[{i}]")),
+            MultiTaskConfig m => m.Heads.Select((c, i) => ((LayerConfig?)c, $"heads[{i}]")).Prepend((m.Trunk, "trunk")),
+            _ => [],
         };
-        if (children is null) return;
-        for (int i = 0; i < children.Count; i++)
+        foreach (var (child, key) in children)
         {
-            string at = $"{path}.{key}[{i}]";
-            CheckTree(children[i] ?? throw new ModelFormatException($"{source}: invalid architecture: the layer at {at} is null"), at, ref layers, source);
+            string at = $"{path}.{key}";
+            CheckTree(child ?? throw new ModelFormatException($"{source}: invalid architecture: the layer at {at} is null"), at, ref layers, source);
         }
     }
 

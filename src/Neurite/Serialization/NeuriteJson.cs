@@ -38,6 +38,7 @@ namespace Neurite.Serialization;
 [JsonSerializable(typeof(Seq2SeqConfig))]
 [JsonSerializable(typeof(ZooConfig))]
 [JsonSerializable(typeof(EnsembleConfig))]
+[JsonSerializable(typeof(MultiTaskConfig))]
 [JsonSerializable(typeof(LinearRegressionConfig))]
 [JsonSerializable(typeof(RidgeConfig))]
 [JsonSerializable(typeof(LogisticRegressionConfig))]
