@@ -8,8 +8,8 @@ namespace Neurite.Onnx;
 // node to its operator. Nothing is allocated for a tensor before its claimed size has been checked against its data.
 public sealed partial class OnnxModel
 {
-    /// <summary>The default opset versions this importer understands (each operator narrows it further).</summary>
-    public const int MinOpset = 7, MaxOpset = 21;
+    /// <summary>The newest default opset this importer knows; every operator's range ends at or before it.</summary>
+    public const int MaxOpset = 21;
 
     /// <summary>Loads an ONNX model file (<c>.onnx</c>, weights inside the file).</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
@@ -116,8 +116,8 @@ public sealed partial class OnnxModel
         foreach (var imp in model.OpsetImport)
             if (imp.Domain is "" or "ai.onnx") opset = imp.Version;
         if (opset is not { } v) throw new ModelFormatException($"{source}: the model imports no version of the default ONNX operator set (opset_import)");
-        if (v < MinOpset || v > MaxOpset)
-            throw new ModelFormatException($"{source}: opset {v} is not supported (supported: {MinOpset}–{MaxOpset})");
+        // an unsupported version is reported at the first node, naming it: its operator's range misses the version
+        if (v < 1 || v > int.MaxValue) throw new ModelFormatException($"{source}: opset {v} is not a valid version");
         return (int)v;
     }
 
