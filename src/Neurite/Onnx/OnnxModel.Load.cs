@@ -142,6 +142,7 @@ public sealed partial class OnnxModel
                 throw node.Bad($"attribute '{Quote(a.Name)}' is not supported (supported: {(op.Attributes.Length == 0 ? "none" : string.Join(", ", op.Attributes))})");
             if (!string.IsNullOrEmpty(a.RefAttrName)) throw node.Bad($"attribute '{Quote(a.Name)}' refers to a function attribute, which is not supported");
         }
+        op.Check?.Invoke(node);
         return op;
     }
 

@@ -65,19 +65,20 @@ internal static partial class OnnxOperators
         return (log ? m.LogSoftmax(1) : m.Softmax(1)).Reshape([.. x.Shape]);
     }
 
+    static DType CastTarget(OnnxNode n) => n.Int("to", 0) switch
+    {
+        1 => DType.Float32,
+        11 => DType.Float64,
+        6 or 7 or 9 => DType.Int64, // int32 and bool are held as int64
+        var to => throw n.Bad($"cast to data type {to} is not supported (FLOAT, DOUBLE, INT32, INT64, BOOL)"),
+    };
+
     static Tensor Cast(OnnxNode n, Tensor?[] x)
     {
         var t = n.In(x, 0);
-        long to = n.Int("to", 0);
-        DType target = to switch
-        {
-            1 => DType.Float32,
-            11 => DType.Float64,
-            6 or 7 or 9 => DType.Int64, // int32 and bool are held as int64
-            _ => throw n.Bad($"cast to data type {to} is not supported (FLOAT, DOUBLE, INT32, INT64, BOOL)"),
-        };
+        DType target = CastTarget(n);
         // bool: 1 where x ≠ 0
-        return to == 9 ? t.Eq(Tensor.Scalar(0, t.DType)).Neg().Add(1).To(DType.Int64) : t.To(target);
+        return n.Int("to", 0) == 9 ? t.Eq(Tensor.Scalar(0, t.DType)).Neg().Add(1).To(DType.Int64) : t.To(target);
     }
 
     /// <summary>ReduceMean / ReduceSum over <c>axes</c> (an attribute, or from opset 18 for ReduceMean and 13 for

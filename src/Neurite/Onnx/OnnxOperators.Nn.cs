@@ -22,7 +22,7 @@ internal static partial class OnnxOperators
         if (kernel.Any(k => k < 1) || strides.Any(v => v < 1) || dilations.Any(v => v < 1) || pads.Any(v => v < 0))
             throw n.Bad("kernel_shape, strides and dilations must be positive and pads non-negative");
         int[] begin = pads[..s], end = pads[s..];
-        string autoPad = n.Str("auto_pad", "NOTSET");
+        string autoPad = AutoPad(n);
         if (autoPad is "SAME_UPPER" or "SAME_LOWER")
             for (int i = 0; i < s; i++)
             {
@@ -32,8 +32,25 @@ internal static partial class OnnxOperators
                 end[i] = total - begin[i];
             }
         else if (autoPad == "VALID") { begin = new int[s]; end = new int[s]; }
-        else if (autoPad != "NOTSET") throw n.Bad($"auto_pad '{OnnxModel.Quote(autoPad)}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
         return new Window(kernel, strides, dilations, begin, end);
+    }
+
+    static string AutoPad(OnnxNode n) => n.Str("auto_pad", "NOTSET") is var a && a is "NOTSET" or "SAME_UPPER" or "SAME_LOWER" or "VALID"
+        ? a : throw n.Bad($"auto_pad '{OnnxModel.Quote(a)}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
+
+    /// <summary>What the pooling kernels cannot do, refused at load.</summary>
+    static void CheckPool(OnnxNode n, bool average)
+    {
+        AutoPad(n);
+        if (n.SmallInts("dilations") is { } d && d.Any(v => v != 1)) throw n.Bad("dilations other than 1 are not supported");
+        if (!average && n.Int("storage_order", 0) != 0) throw n.Bad("storage_order 1 is not supported");
+        if (average && n.Int("ceil_mode", 0) != 0) throw n.Bad("ceil_mode 1 is not supported for AveragePool");
+        if (n.Ints("kernel_shape") is null) throw n.Bad("attribute 'kernel_shape' is required");
+    }
+
+    static void CheckInference(OnnxNode n)
+    {
+        if (n.Int("training_mode", 0) != 0) throw n.Bad("training_mode 1 is not supported (inference only)");
     }
 
     /// <summary>A 1-D input [N, C, L] as [N, C, 1, L] (and its window with a unit height); 2-D as it is.</summary>
@@ -66,8 +83,6 @@ internal static partial class OnnxOperators
     {
         var (x, spatial) = As2d(n, Float(n, inputs, 0));
         var win = Lift(WindowOf(n, x.Shape[(4 - spatial)..], null));
-        if (win.Dilations.Any(d => d != 1)) throw n.Bad("dilations other than 1 are not supported");
-        if (n.Int("storage_order", 0) != 0) throw n.Bad("storage_order 1 is not supported");
         var (kernel, stride) = ((win.Kernel[0], win.Kernel[1]), (win.Strides[0], win.Strides[1]));
         var end = CeilEnd(n, x, win);
         if (Symmetric(win.Begin, end, win.Kernel)) return Back(x.MaxPool2d(kernel, stride, (win.Begin[0], win.Begin[1])), spatial);
@@ -79,8 +94,6 @@ internal static partial class OnnxOperators
     {
         var (x, spatial) = As2d(n, Float(n, inputs, 0));
         var win = Lift(WindowOf(n, x.Shape[(4 - spatial)..], null));
-        if (win.Dilations.Any(d => d != 1)) throw n.Bad("dilations other than 1 are not supported");
-        if (n.Int("ceil_mode", 0) != 0) throw n.Bad("ceil_mode 1 is not supported for AveragePool");
         var (kernel, stride) = ((win.Kernel[0], win.Kernel[1]), (win.Strides[0], win.Strides[1]));
         bool includePad = n.Int("count_include_pad", 0) != 0;
         bool padded = win.Begin.Concat(win.End).Any(p => p != 0);
@@ -137,7 +150,6 @@ internal static partial class OnnxOperators
     /// <summary>Inference batch norm: y = scale·(x − mean)/√(var + ε) + B per channel (training_mode must be 0).</summary>
     static Tensor BatchNormalization(OnnxNode n, Tensor?[] x)
     {
-        if (n.Int("training_mode", 0) != 0) throw n.Bad("training_mode 1 is not supported (inference only)");
         return Tensor.BatchNorm(Float(n, x, 0), Float(n, x, 1), Float(n, x, 2), Float(n, x, 3), Float(n, x, 4), training: false, eps: n.Float("epsilon", 1e-5f));
     }
 

@@ -8,9 +8,14 @@ internal delegate Tensor?[] OnnxKernel(OnnxNode node, Tensor?[] inputs);
 /// <summary>
 /// One row of the operator table: the opset versions whose semantics the implementation follows
 /// (<paramref name="Since"/>–<paramref name="Until"/>), how many inputs and outputs it takes, the attributes it
-/// understands (any other attribute is refused at load, so nothing is silently ignored) and the kernel.
+/// understands (any other attribute is refused at load, so nothing is silently ignored), the kernel, and optionally a
+/// check of attribute values run at load.
 /// </summary>
-internal sealed record OnnxOperator(int Since, int Until, int MinInputs, int MaxInputs, int MaxOutputs, string[] Attributes, OnnxKernel Run);
+internal sealed record OnnxOperator(int Since, int Until, int MinInputs, int MaxInputs, int MaxOutputs, string[] Attributes, OnnxKernel Run)
+{
+    /// <summary>Checks attribute values at load, so an unsupported variant is refused before anything runs.</summary>
+    public Action<OnnxNode>? Check { get; init; }
+}
 
 /// <summary>
 /// The one table of supported ONNX operators (default domain), op type → implementation. Loading binds each node to
@@ -50,21 +55,21 @@ internal static partial class OnnxOperators
         ["Elu"] = Op(6, Latest, 1, 1, ["alpha"], (n, x) => Float(n, x, 0).Elu(n.Float("alpha", 1f))),
         ["Softmax"] = Op(1, Latest, 1, 1, ["axis"], (n, x) => SoftmaxLike(n, x, log: false)),
         ["LogSoftmax"] = Op(1, Latest, 1, 1, ["axis"], (n, x) => SoftmaxLike(n, x, log: true)),
-        ["Cast"] = Op(6, Latest, 1, 1, ["to", "saturate"], Cast),
+        ["Cast"] = Op(6, Latest, 1, 1, ["to", "saturate"], Cast) with { Check = n => CastTarget(n) },
 
         // reductions
         ["ReduceMean"] = Op(1, Latest, 1, 2, ["axes", "keepdims", "noop_with_empty_axes"], (n, x) => Reduce(n, x, mean: true)),
         ["ReduceSum"] = Op(13, Latest, 1, 2, ["keepdims", "noop_with_empty_axes"], (n, x) => Reduce(n, x, mean: false)),
 
         // layers
-        ["Conv"] = Op(1, Latest, 2, 3, ["auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"], Conv),
-        ["MaxPool"] = Op(8, Latest, 1, 1, ["auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides"], MaxPool),
-        ["AveragePool"] = Op(7, Latest, 1, 1, ["auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides"], AveragePool),
+        ["Conv"] = Op(1, Latest, 2, 3, ["auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"], Conv) with { Check = n => AutoPad(n) },
+        ["MaxPool"] = Op(8, Latest, 1, 1, ["auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides"], MaxPool) with { Check = n => CheckPool(n, average: false) },
+        ["AveragePool"] = Op(7, Latest, 1, 1, ["auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides"], AveragePool) with { Check = n => CheckPool(n, average: true) },
         ["GlobalAveragePool"] = Op(1, Latest, 1, 1, [], GlobalAveragePool),
-        ["BatchNormalization"] = Op(9, Latest, 5, 5, ["epsilon", "momentum", "training_mode"], BatchNormalization),
+        ["BatchNormalization"] = Op(9, Latest, 5, 5, ["epsilon", "momentum", "training_mode"], BatchNormalization) with { Check = CheckInference },
         ["LayerNormalization"] = Op(17, Latest, 2, 3, ["axis", "epsilon", "stash_type"], LayerNormalization),
-        ["LSTM"] = new(7, Latest, 3, 8, 3, ["activations", "clip", "direction", "hidden_size", "input_forget", "layout"], Lstm),
-        ["GRU"] = new(7, Latest, 3, 6, 2, ["activations", "clip", "direction", "hidden_size", "layout", "linear_before_reset"], Gru),
+        ["LSTM"] = new(7, Latest, 3, 8, 3, ["activations", "clip", "direction", "hidden_size", "input_forget", "layout"], Lstm) { Check = CheckLstm },
+        ["GRU"] = new(7, Latest, 3, 6, 2, ["activations", "clip", "direction", "hidden_size", "layout", "linear_before_reset"], Gru) { Check = CheckGru },
 
         // shapes, copies and constants
         ["Flatten"] = Op(1, Latest, 1, 1, ["axis"], Flatten),

@@ -145,11 +145,14 @@ public class ImportRejectsTests
         var nodeInputs = new ImportGraph().Input("x", 2).Node("Relu", ["x", "x"], ["y"]).Output("y");
         Assert.Contains("node 'relu0' (Relu, opset 17): has 2 inputs, 'Relu' takes 1–1", Rejects(nodeInputs).Message);
 
-        // LSTM with clip: refused when the node runs, naming it
+        // values the kernels cannot follow are refused at load too
         var lstm = new ImportGraph().Input("x", 2, 1, 3).Init("w", new float[4 * 2 * 3], 1, 8, 3).Init("r", new float[4 * 2 * 2], 1, 8, 2)
-            .Node("LSTM", ["x", "w", "r"], ["y"], Attr("hidden_size", 2L), Attr("clip", 3f)).Output("y").Load();
-        var e = Assert.Throws<ModelFormatException>(() => lstm.Run(Tensor.Zeros(2, 1, 3)));
-        Assert.Contains("test.onnx: node 'lstm0' (LSTM, opset 17): attribute 'clip' is not supported", e.Message);
+            .Node("LSTM", ["x", "w", "r"], ["y"], Attr("hidden_size", 2L), Attr("clip", 3f)).Output("y");
+        Assert.Contains("test.onnx: node 'lstm0' (LSTM, opset 17): attribute 'clip' is not supported", Rejects(lstm).Message);
+        var pool = new ImportGraph().Input("x", 1, 1, 4, 4).Node("MaxPool", ["x"], ["y"], Attr("kernel_shape", new long[] { 2, 2 }), Attr("dilations", new long[] { 2, 2 })).Output("y");
+        Assert.Contains("node 'maxpool0' (MaxPool, opset 17): dilations other than 1 are not supported", Rejects(pool).Message);
+        var bn = new ImportGraph().Input("x", 1, 1).Init("s", [1], 1).Node("BatchNormalization", ["x", "s", "s", "s", "s"], ["y"], Attr("training_mode", 1L)).Output("y");
+        Assert.Contains("node 'batchnormalization0' (BatchNormalization, opset 17): training_mode 1 is not supported", Rejects(bn).Message);
     }
 
     [Fact]

@@ -117,7 +117,7 @@ public class ImportShapeAndRecurrentTests
     public static TheoryData<string, string, bool, bool> RecurrentCases()
     {
         var data = new TheoryData<string, string, bool, bool>();
-        foreach (var op in new[] { "LSTM", "GRU" })
+        foreach (var op in new[] { "LSTM", "GRU", "GRU-reset-first" })
             foreach (var dir in new[] { "forward", "reverse", "bidirectional" })
             {
                 data.Add(op, dir, false, false);
@@ -130,8 +130,11 @@ public class ImportShapeAndRecurrentTests
     public void Recurrent_layers_match_ONNX_Runtime(string op, string direction, bool lengths, bool initial)
     {
         // ONNX Runtime computes the ONNX gate orders (LSTM i, o, f, c; GRU z, r, h) itself, so a wrong reordering,
-        // direction, length or initial-state handling shows up in Y, Y_h or Y_c
-        var g = Recurrent(op, op == "LSTM" ? 4 : 3, direction, lengths, initial);
+        // direction, length or initial-state handling shows up in Y, Y_h or Y_c. "GRU-reset-first" is
+        // linear_before_reset = 0 (ONNX's default), which runs step by step instead of in the fused layer.
+        bool resetFirst = op == "GRU-reset-first";
+        if (resetFirst) op = "GRU";
+        var g = Recurrent(op, op == "LSTM" ? 4 : 3, direction, lengths, initial, linearBeforeReset: !resetFirst);
         var x = R(7, 4, 3, 2);
         var ours = g.Load().Run(new Dictionary<string, Tensor> { ["x"] = x });
         using var session = new InferenceSession(g.Bytes());
@@ -147,10 +150,18 @@ public class ImportShapeAndRecurrentTests
     }
 
     [Fact]
-    public void A_GRU_with_linear_before_reset_0_is_refused_by_name()
+    public void Layout_1_is_the_batch_first_form_of_layout_0()
     {
-        var model = Recurrent("GRU", 3, "forward", false, false, linearBeforeReset: false).Load();
-        var e = Assert.Throws<global::Neurite.Serialization.ModelFormatException>(() => model.Run(new Dictionary<string, Tensor> { ["x"] = R(1, 4, 3, 2) }));
-        Assert.Contains("node 'gru0' (GRU, opset 17): linear_before_reset 0 is not supported", e.Message);
+        // the same LSTM with layout = 1 takes X [N, T, I] and returns Y [N, T, D, H], Y_h [N, D, H]
+        var x = R(8, 4, 3, 2);
+        var timeFirst = Recurrent("LSTM", 4, "bidirectional", lengths: false, initial: false).Load().Run(new Dictionary<string, Tensor> { ["x"] = x });
+        var g = Recurrent("LSTM", 4, "bidirectional", lengths: false, initial: false);
+        g.Model.Graph.Node[0].Attribute.Add(Attr("layout", 1L));
+        g.Model.Graph.Input[0].Type.TensorType.Shape.Dim[0].DimValue = 3;
+        g.Model.Graph.Input[0].Type.TensorType.Shape.Dim[1].DimValue = 4;
+        var batchFirst = g.Load().Run(new Dictionary<string, Tensor> { ["x"] = x.Transpose(0, 1).Contiguous() });
+        Assert.Equal(timeFirst["y"].Permute(2, 0, 1, 3).ToFloatArray(), batchFirst["y"].ToFloatArray());
+        Assert.Equal(timeFirst["yh"].Transpose(0, 1).ToFloatArray(), batchFirst["yh"].ToFloatArray());
+        Assert.Equal(timeFirst["yc"].Transpose(0, 1).ToFloatArray(), batchFirst["yc"].ToFloatArray());
     }
 }
