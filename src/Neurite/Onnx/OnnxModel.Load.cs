@@ -62,7 +62,8 @@ public sealed partial class OnnxModel
         var inputSlots = new List<int>();
         foreach (var vi in graph.Input)
         {
-            if (slotOf.ContainsKey(vi.Name)) continue; // an initializer listed as an input (IR < 4): a weight, not an input
+            if (slotOf.TryGetValue(vi.Name, out int known) && template[known] is not null) continue; // an initializer listed as an input (IR < 4): a weight
+            if (slotOf.ContainsKey(vi.Name)) throw Bad($"graph input '{Quote(vi.Name)}' is declared twice");
             inputs.Add(OnnxTensors.Info(vi, $"{source}: graph input '{Quote(vi.Name)}'"));
             inputSlots.Add(Slot(vi.Name));
         }
@@ -91,7 +92,8 @@ public sealed partial class OnnxModel
             var outs = proto.Output.Select(o => o.Length == 0 ? -1 : Slot(o)).ToArray();
             if (proto.OpType == "Constant" && string.IsNullOrEmpty(proto.Domain))
             {
-                template[outs[0]] = op.Run(node, [])[0]; // folded once here, so its tensor is validated at load
+                var value = op.Run(node, [])[0]; // folded once here, so its tensor is validated at load
+                if (outs[0] >= 0) template[outs[0]] = value;
                 continue;
             }
             steps.Add(new Step(node, op, ins, outs, []));
@@ -107,7 +109,7 @@ public sealed partial class OnnxModel
             outputSlots.Add(s);
         }
         if (outputs.Count == 0) throw Bad("the graph has no outputs");
-        return new OnnxModel(source, opset, WithReleases(steps, outputSlots, template), [.. template], [.. inputs], [.. inputSlots], [.. outputs], [.. outputSlots]);
+        return new OnnxModel(source, opset, WithReleases(FuseRelu(steps, outputSlots), outputSlots, template), [.. template], [.. inputs], [.. inputSlots], [.. outputs], [.. outputSlots]);
     }
 
     static int DefaultOpset(Proto.ModelProto model, string source)
@@ -144,6 +146,40 @@ public sealed partial class OnnxModel
         }
         op.Check?.Invoke(node);
         return op;
+    }
+
+    /// <summary>
+    /// Gemm or Conv followed by a Relu that is the only reader of its output becomes one step running Tensor.LinearRelu
+    /// or Tensor.Conv2dRelu (the ReLU applied in the kernel's store, as Neurite's own layers do; the values are the same).
+    /// </summary>
+    static List<Step> FuseRelu(List<Step> steps, List<int> outputSlots)
+    {
+        var readers = new Dictionary<int, int>();
+        var producer = new Dictionary<int, int>();
+        for (int i = 0; i < steps.Count; i++)
+        {
+            foreach (int s in steps[i].Inputs) if (s >= 0) readers[s] = readers.GetValueOrDefault(s) + 1;
+            foreach (int s in steps[i].Outputs) if (s >= 0) producer[s] = i;
+        }
+        var fusedInto = new Dictionary<int, Step>(); // producer index → the Relu it absorbs
+        foreach (var relu in steps)
+        {
+            if (relu.Node.OpType != "Relu" || relu.Inputs.Length != 1 || relu.Inputs[0] < 0) continue;
+            int slot = relu.Inputs[0];
+            if (producer.TryGetValue(slot, out int p) && steps[p].Node.OpType is "Gemm" or "Conv" && steps[p].Outputs.Length == 1
+                && readers[slot] == 1 && !outputSlots.Contains(slot))
+                fusedInto[p] = relu;
+        }
+        var result = new List<Step>(steps.Count);
+        var absorbed = fusedInto.Values.ToHashSet();
+        for (int i = 0; i < steps.Count; i++)
+        {
+            if (absorbed.Contains(steps[i])) continue;
+            if (!fusedInto.TryGetValue(i, out var relu)) { result.Add(steps[i]); continue; }
+            steps[i].Node.FusedRelu = true;
+            result.Add(steps[i] with { Outputs = relu.Outputs });
+        }
+        return result;
     }
 
     /// <summary>Marks, at each step, the slots no later step and no graph output reads, so a run frees them early.</summary>

@@ -56,8 +56,9 @@ public sealed partial class OnnxModel
     /// <summary>The version of the default ONNX operator set the model imports.</summary>
     public int Opset { get; }
 
-    /// <summary>The number of nodes in the graph.</summary>
-    public int NodeCount => steps.Length;
+    /// <summary>The number of steps <see cref="Run(IReadOnlyDictionary{string, Tensor})"/> executes: the graph's nodes
+    /// less the Constant nodes (evaluated at load) and the Relus fused into the Gemm or Conv before them.</summary>
+    public int StepCount => steps.Length;
 
     /// <summary>
     /// Runs the graph on named inputs (float32 tensors, int64 where the model declares int64) and returns every graph
@@ -153,5 +154,5 @@ public sealed partial class OnnxModel
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"OnnxModel({Path.GetFileName(source)}, opset {Opset}, {steps.Length} nodes; inputs {string.Join(", ", Inputs)}; outputs {string.Join(", ", Outputs)})";
+        $"OnnxModel({Path.GetFileName(source)}, opset {Opset}, {steps.Length} steps; inputs {string.Join(", ", Inputs)}; outputs {string.Join(", ", Outputs)})";
 }

@@ -14,6 +14,9 @@ internal sealed class OnnxNode(OnnxPb.NodeProto proto, string source, int opset)
     public int Opset { get; } = opset;
     public string OpType => Proto.OpType;
 
+    /// <summary>Set at load when the Relu that reads this node's only output was folded into it (Gemm, Conv).</summary>
+    public bool FusedRelu { get; set; }
+
     /// <summary>Weights an operator prepared once from an initializer (e.g. recurrent gates reordered), by tensor.</summary>
     public ConditionalWeakTable<Tensor, object> Prepared { get; } = new();
 

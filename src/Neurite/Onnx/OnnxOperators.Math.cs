@@ -16,11 +16,11 @@ internal static partial class OnnxOperators
         // NOTE: the form every exported Linear takes (x·Wᵀ + b, W as [out, in]) is Tensor.Linear: one GEMM with the
         // bias added in its tile epilogue
         if (!transA && transB && alpha == 1 && (c is null || beta == 1 && c.Rank == 1 && c.Shape[0] == b.Shape[0]))
-            return Tensor.Linear(a, b, c);
+            return n.FusedRelu ? Tensor.LinearRelu(a, b, c) : Tensor.Linear(a, b, c);
         var y = (transA ? a.T : a).MatMul(transB ? b.T : b);
         if (alpha != 1) y = y.Mul(alpha);
         if (c is not null && beta != 0) y = y.Add(beta == 1 ? c : c.Mul(beta));
-        return y;
+        return n.FusedRelu ? y.Relu() : y;
     }
 
     static Tensor Pow(OnnxNode n, Tensor?[] x)

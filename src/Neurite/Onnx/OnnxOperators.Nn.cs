@@ -75,7 +75,9 @@ internal static partial class OnnxOperators
         var w4 = spatial == 1 ? w.Unsqueeze(2) : w;
         if (win.Kernel[0] != w4.Shape[2] || win.Kernel[1] != w4.Shape[3]) throw n.Bad($"kernel_shape disagrees with weight {Neurite.Shape.Format(w.Shape)}");
         int groups = n.SmallInt("group", 1);
-        var y = Tensor.Conv2d(x4, w4, b, (win.Strides[0], win.Strides[1]), (win.Begin[0], win.End[0], win.Begin[1], win.End[1]), (win.Dilations[0], win.Dilations[1]), groups);
+        (int, int) stride = (win.Strides[0], win.Strides[1]), dilation = (win.Dilations[0], win.Dilations[1]);
+        var pads = (win.Begin[0], win.End[0], win.Begin[1], win.End[1]);
+        var y = n.FusedRelu ? Tensor.Conv2dRelu(x4, w4, b, stride, pads, dilation, groups) : Tensor.Conv2d(x4, w4, b, stride, pads, dilation, groups);
         return Back(y, spatial);
     }
 

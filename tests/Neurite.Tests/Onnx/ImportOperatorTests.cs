@@ -167,6 +167,26 @@ public class ImportOperatorTests
         SameAsOnnxRuntime(ln, ("x", R(4, 2, 3, 4)));
     }
 
+    [Fact]
+    public void Relu_after_Gemm_or_Conv_is_fused_unless_something_else_reads_the_pre_activation()
+    {
+        // the exported MLP: Gemm, Relu, Gemm, Softmax → three steps (LinearRelu, Linear, Softmax)
+        Assert.Equal(3, OnnxModel.Load(ImportFixtureTests.PathOf("mlp")).StepCount);
+        var gemm = new ImportGraph().Input("x", 3, 4).Init("w", Floats(1, 20), 5, 4).Init("b", Floats(2, 5), 5)
+            .Node("Gemm", ["x", "w", "b"], ["h"], Attr("transB", 1L)).Node("Relu", ["h"], ["y"]).Output("y");
+        SameAsOnnxRuntime(gemm, ("x", R(3, 3, 4)));
+        var conv = new ImportGraph().Input("x", 2, 3, 6, 6).Init("w", Floats(4, 4 * 3 * 9), 4, 3, 3, 3).Init("b", Floats(5, 4), 4)
+            .Node("Conv", ["x", "w", "b"], ["h"], Attr("pads", new long[] { 1, 1, 1, 1 })).Node("Relu", ["h"], ["y"]).Output("y");
+        Assert.Equal(1, conv.Load().StepCount);
+        SameAsOnnxRuntime(conv, ("x", R(6, 2, 3, 6, 6)));
+        // the pre-activation is a graph output too: no fusion, and it keeps its negative values
+        var both = new ImportGraph().Input("x", 3, 4).Init("w", Floats(1, 20), 5, 4).Init("b", Floats(2, 5), 5)
+            .Node("Gemm", ["x", "w", "b"], ["h"], Attr("transB", 1L)).Node("Relu", ["h"], ["y"]).Output("h").Output("y");
+        Assert.Equal(2, both.Load().StepCount);
+        SameAsOnnxRuntime(both, ("x", R(3, 3, 4)));
+        Assert.Contains(both.Load().Run(new Dictionary<string, Tensor> { ["x"] = R(3, 3, 4) })["h"].ToFloatArray(), v => v < 0);
+    }
+
     sealed class Close(float eps) : IEqualityComparer<float>
     {
         public bool Equals(float a, float b) => Math.Abs(a - b) <= eps;
