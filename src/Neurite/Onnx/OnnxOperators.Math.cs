@@ -99,4 +99,27 @@ internal static partial class OnnxOperators
         if (dims.Length == 0) return x;
         return mean ? x.Mean(dims, keep) : x.Sum(dims, keep);
     }
+
+    /// <summary>min(max(x, lo), hi): the bounds are attributes before opset 11 and optional scalar inputs from 11 (ReLU6).</summary>
+    static Tensor Clip(OnnxNode n, Tensor?[] inputs)
+    {
+        var x = Float(n, inputs, 0);
+        if (n.Opset < 11)
+        {
+            if (inputs.Length > 1) throw n.Bad("min and max are attributes before opset 11, not inputs");
+            return x.Clamp(n.Has("min") ? n.Float("min", 0) : null, n.Has("max") ? n.Float("max", 0) : null);
+        }
+        if (n.Proto.Attribute.Count > 0) throw n.Bad("min and max are inputs from opset 11, not attributes");
+        double? Bound(int i) => OnnxNode.Optional(inputs, i) is { } t
+            ? (t.NumEl == 1 ? t.Item() : throw n.Bad($"input {i} must be a scalar, got {Neurite.Shape.Format(t.Shape)}")) : null;
+        return x.Clamp(Bound(1), Bound(2));
+    }
+
+    /// <summary>Elementwise Max or Min of any number of inputs, broadcast together.</summary>
+    static Tensor Fold(OnnxNode n, Tensor?[] inputs, Func<Tensor, Tensor, Tensor> f)
+    {
+        var y = Float(n, inputs, 0);
+        for (int i = 1; i < inputs.Length; i++) y = f(y, Float(n, inputs, i));
+        return y;
+    }
 }

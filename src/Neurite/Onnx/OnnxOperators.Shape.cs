@@ -153,4 +153,13 @@ internal static partial class OnnxOperators
         var ints = n.Ints("value_ints")!;
         return Tensor.FromArray(ints, ints.Length);
     }
+
+    /// <summary>Broadcasts the input against the int64 shape both ways (numpy rules): a view, no copy.</summary>
+    static Tensor Expand(OnnxNode n, Tensor?[] inputs)
+    {
+        var x = n.In(inputs, 0);
+        var shape = n.ToInts(n.Longs(n.In(inputs, 1), "shape"), "shape");
+        if (shape.Any(d => d < 0)) throw n.Bad($"shape [{string.Join(", ", shape)}] has a negative dimension");
+        return x.Expand(Neurite.Shape.Broadcast("expand", [.. x.Shape], shape));
+    }
 }

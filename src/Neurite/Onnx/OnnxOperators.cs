@@ -55,6 +55,11 @@ internal static partial class OnnxOperators
         ["Elu"] = Op(6, Latest, 1, 1, ["alpha"], (n, x) => Float(n, x, 0).Elu(n.Float("alpha", 1f))),
         ["Softmax"] = Op(1, Latest, 1, 1, ["axis"], (n, x) => SoftmaxLike(n, x, log: false)),
         ["LogSoftmax"] = Op(1, Latest, 1, 1, ["axis"], (n, x) => SoftmaxLike(n, x, log: true)),
+        ["Reciprocal"] = Unary(6, x => Tensor.Scalar(1, x.DType).Div(x)),
+        ["Softplus"] = Unary(1, x => x.Softplus()),
+        ["Clip"] = Op(6, Latest, 1, 3, ["max", "min"], Clip),
+        ["Max"] = Op(8, Latest, 1, int.MaxValue, [], (n, x) => Fold(n, x, (a, b) => a.Maximum(b))),
+        ["Min"] = Op(8, Latest, 1, int.MaxValue, [], (n, x) => Fold(n, x, (a, b) => a.Minimum(b))),
         ["Cast"] = Op(6, Latest, 1, 1, ["to", "saturate"], Cast) with { Check = n => CastTarget(n) },
 
         // reductions
@@ -75,6 +80,7 @@ internal static partial class OnnxOperators
         ["Flatten"] = Op(1, Latest, 1, 1, ["axis"], Flatten),
         ["Reshape"] = Op(5, Latest, 2, 2, ["allowzero"], Reshape),
         ["Transpose"] = Op(1, Latest, 1, 1, ["perm"], Transpose),
+        ["Expand"] = Op(8, Latest, 2, 2, [], Expand),
         ["Concat"] = Op(4, Latest, 1, int.MaxValue, ["axis"], Concat),
         ["Gather"] = Op(1, Latest, 2, 2, ["axis"], Gather),
         ["Slice"] = Op(10, Latest, 3, 5, [], Slice),

@@ -168,6 +168,34 @@ public class ImportOperatorTests
     }
 
     [Fact]
+    public void Clip_Max_Min_Expand_Reciprocal_Softplus()
+    {
+        var x = R(1, 2, 3);
+        // Clip with bounds as inputs (opset ≥ 11) and as attributes (opset 6–10): ReLU6 is Clip(0, 6)
+        SameAsOnnxRuntime(new ImportGraph().Input("x", 2, 3).Init("lo", [-0.5f]).Init("hi", [0.3f]).Node("Clip", ["x", "lo", "hi"], ["y"]).Output("y"), ("x", x));
+        SameAsOnnxRuntime(new ImportGraph().Input("x", 2, 3).Init("hi", [0.3f]).Node("Clip", ["x", "", "hi"], ["y"]).Output("y"), ("x", x));
+        var six = new ImportGraph(10).Input("x", 1, 3).Node("Clip", ["x"], ["y"], Attr("min", 0f), Attr("max", 6f)).Output("y");
+        Assert.Equal([0f, 2f, 6f], six.Run(("x", Tensor.FromArray([-1f, 2f, 9f], 1, 3))).ToFloatArray());
+        SameAsOnnxRuntime(new ImportGraph().Input("a", 2, 3).Input("b", 3).Input("c", 2, 1).Node("Max", ["a", "b", "c"], ["y"]).Output("y"),
+            ("a", x), ("b", R(2, 3)), ("c", R(3, 2, 1)));
+        SameAsOnnxRuntime(new ImportGraph().Input("a", 2, 3).Input("b", 3).Node("Min", ["a", "b"], ["y"]).Output("y"), ("a", x), ("b", R(2, 3)));
+        // Expand broadcasts both ways: [3, 1] with shape [2, 1, 4] → [2, 3, 4]
+        SameAsOnnxRuntime(new ImportGraph().Input("x", 3, 1).Ints("s", 2, 1, 4).Node("Expand", ["x", "s"], ["y"]).Output("y"), ("x", R(4, 3, 1)));
+        SameAsOnnxRuntime(new ImportGraph().Input("x", 2, 3).Node("Reciprocal", ["x"], ["y"]).Output("y"), ("x", x.Abs().Add(0.5)));
+        SameAsOnnxRuntime(new ImportGraph().Input("x", 2, 3).Node("Softplus", ["x"], ["y"]).Output("y"), ("x", x));
+    }
+
+    [Fact]
+    public void Run_records_no_graph_even_for_inputs_that_require_grad()
+    {
+        var model = OnnxModel.Load(ImportFixtureTests.PathOf("mlp"));
+        var x = R(1, 2, 8).RequireGrad();
+        var y = model.Run(x);
+        Assert.False(y.RequiresGrad);
+        Assert.True(Autograd.IsEnabled);
+    }
+
+    [Fact]
     public void Relu_after_Gemm_or_Conv_is_fused_unless_something_else_reads_the_pre_activation()
     {
         // the exported MLP: Gemm, Relu, Gemm, Softmax → three steps (LinearRelu, Linear, Softmax)
