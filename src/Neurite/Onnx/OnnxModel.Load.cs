@@ -36,10 +36,10 @@ public sealed partial class OnnxModel
         Proto.ModelProto model;
         try { model = Proto.ModelProto.Parser.ParseFrom(bytes); }
         catch (InvalidProtocolBufferException e) { throw new ModelFormatException($"{name}: not a valid ONNX model (truncated or not protobuf): {e.Message}"); }
-        return Build(model, name);
+        return Build(model, name, bytes.Length);
     }
 
-    internal static OnnxModel Build(Proto.ModelProto model, string source)
+    internal static OnnxModel Build(Proto.ModelProto model, string source, long fileBytes)
     {
         ModelFormatException Bad(string problem) => new($"{source}: {problem}");
         if (model.Graph is not { } graph) throw Bad("not a valid ONNX model: it has no graph");
@@ -75,6 +75,9 @@ public sealed partial class OnnxModel
                     throw new OnnxNode(node, source, opset).Bad($"output '{Quote(o)}' is also produced by another node, an initializer or a graph input");
 
         var steps = new List<Step>();
+        // nodes whose inputs are all constants are evaluated here, once, under a budget: a few bytes of shape must not
+        // make a run allocate gigabytes (ConstantOfShape of [40000, 40000])
+        using var budget = AllocationBudget.Limit(FoldingBudget(fileBytes));
         foreach (var proto in graph.Node)
         {
             var node = new OnnxNode(proto, source, opset);
@@ -90,10 +93,9 @@ public sealed partial class OnnxModel
                         : $"input '{Quote(name)}' is not produced by any node, initializer or graph input (dangling)");
             }
             var outs = proto.Output.Select(o => o.Length == 0 ? -1 : Slot(o)).ToArray();
-            if (proto.OpType == "Constant" && string.IsNullOrEmpty(proto.Domain))
+            if (ins.All(i => i < 0 || template[i] is not null))
             {
-                var value = op.Run(node, [])[0]; // folded once here, so its tensor is validated at load
-                if (outs[0] >= 0) template[outs[0]] = value;
+                Fold(node, op, ins, outs, template);
                 continue;
             }
             steps.Add(new Step(node, op, ins, outs, []));
@@ -110,6 +112,30 @@ public sealed partial class OnnxModel
         }
         if (outputs.Count == 0) throw Bad("the graph has no outputs");
         return new OnnxModel(source, opset, WithReleases(FuseRelu(steps, outputSlots), outputSlots, template), [.. template], [.. inputs], [.. inputSlots], [.. outputs], [.. outputSlots]);
+    }
+
+    /// <summary>What constant folding may allocate: 64 MB plus four times the file.</summary>
+    internal static long FoldingBudget(long fileBytes) => (64L << 20) + 4 * fileBytes;
+
+    /// <summary>Runs a node whose inputs are all known at load (Constant nodes, shape arithmetic on initializers) and
+    /// stores its outputs as constants; a failure is the model's fault and names the node.</summary>
+    static void Fold(OnnxNode node, OnnxOperator op, int[] ins, int[] outs, List<Tensor?> template)
+    {
+        Tensor?[] results;
+        try
+        {
+            using (Autograd.NoGrad()) results = op.Run(node, ins.Select(i => i < 0 ? null : template[i]).ToArray());
+        }
+        catch (AllocationBudgetExceededException e) { throw node.Bad($"evaluating it on its constant inputs would allocate too much ({e.Message})"); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            throw node.Bad($"evaluating it on its constant inputs failed: {e.Message}");
+        }
+        for (int i = 0; i < outs.Length; i++)
+        {
+            if (outs[i] < 0) continue;
+            template[outs[i]] = i < results.Length && results[i] is { } t ? t : throw node.Bad($"output {i} is not supported by this implementation");
+        }
     }
 
     static int DefaultOpset(Proto.ModelProto model, string source)

@@ -137,6 +137,25 @@ public class ImportRejectsTests
     }
 
     [Fact]
+    public void A_few_bytes_of_shape_cannot_make_loading_allocate_gigabytes()
+    {
+        // ConstantOfShape of an initializer [40000, 40000]: 6.4 GB of zeros claimed by 16 bytes; nodes with constant
+        // inputs are evaluated at load under a budget, so this fails there, naming the node
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var g = new ImportGraph().Input("x", 1).Ints("s", 40000, 40000).Node("ConstantOfShape", ["s"], ["z"]).Node("Add", ["x", "z"], ["y"]).Output("y");
+        var e = Rejects(g);
+        Assert.Contains("test.onnx: node 'constantofshape0' (ConstantOfShape, opset 17): evaluating it on its constant inputs would allocate too much", e.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20);
+        // a small one is folded: the model runs one step (the Add)
+        var small = new ImportGraph().Input("x", 1).Ints("s", 2, 3).Node("ConstantOfShape", ["s"], ["z"]).Node("Add", ["x", "z"], ["y"]).Output("y").Load();
+        Assert.Equal(1, small.StepCount);
+        Assert.Equal([2, 3], small.Run(Tensor.Ones(1)).Shape.ToArray());
+        // a node that fails on its constant inputs is the model's fault
+        var bad = new ImportGraph().Input("x", 1).Init("a", [1, 2, 3], 3).Init("b", [1, 2], 2).Node("Add", ["a", "b"], ["c"]).Node("Add", ["x", "c"], ["y"]).Output("y");
+        Assert.Contains("node 'add0' (Add, opset 17): evaluating it on its constant inputs failed", Rejects(bad).Message);
+    }
+
+    [Fact]
     public void Unknown_attributes_and_unsupported_variants_are_named()
     {
         var conv = new ImportGraph().Input("x", 1, 1, 3, 3).Init("w", new float[9], 1, 1, 3, 3)
