@@ -146,12 +146,15 @@ internal static partial class OnnxOperators
     static Tensor Constant(OnnxNode n, Tensor?[] inputs)
     {
         if (n.Proto.Attribute.Count != 1) throw n.Bad($"must have exactly one value attribute, has {n.Proto.Attribute.Count}");
-        if (n.TensorAttr("value") is { } t) return OnnxTensors.ToTensor(t, $"{n.Where}: attribute 'value'");
-        if (n.Has("value_float")) return Tensor.Scalar(n.Float("value_float", 0));
-        if (n.Floats("value_floats") is { } fs) return Tensor.FromArray(fs, fs.Length);
-        if (n.Has("value_int")) return Tensor.Scalar(n.Int("value_int", 0), DType.Int64);
-        var ints = n.Ints("value_ints")!;
-        return Tensor.FromArray(ints, ints.Length);
+        switch (n.Proto.Attribute[0].Name)
+        {
+            case "value":
+                return n.TensorAttr("value") is { } t ? OnnxTensors.ToTensor(t, $"{n.Where}: attribute 'value'") : throw n.Bad("attribute 'value' holds no tensor");
+            case "value_float": return Tensor.Scalar(n.Float("value_float", 0));
+            case "value_int": return Tensor.Scalar(n.Int("value_int", 0), DType.Int64);
+            case "value_floats": { var v = n.Floats("value_floats") ?? []; return Tensor.FromArray(v, v.Length); }
+            default: { var v = n.Ints("value_ints") ?? []; return Tensor.FromArray(v, v.Length); }
+        }
     }
 
     /// <summary>Broadcasts the input against the int64 shape both ways (numpy rules): a view, no copy.</summary>

@@ -63,6 +63,33 @@ public class ImportRejectsTests
         Assert.Contains("mlp.onnx: node '/net/net.0/Gemm' (Gemx, opset 17): operator 'Gemx' is not supported", msg);
     }
 
+    public static TheoryData<string> Fixtures() => new("cnn", "embedding", "gru", "layernorm_gelu", "lstm", "mlp", "residual");
+
+    [Theory, MemberData(nameof(Fixtures))]
+    public void Random_mutations_of_every_fixture_fail_cleanly(string name)
+    {
+        // seeded mutations (1–4 random bytes set, or a range duplicated): loading gives a model or a
+        // ModelFormatException; running the model gives outputs or an error naming the node, never another exception type
+        var bytes = File.ReadAllBytes(ImportFixtureTests.PathOf(name));
+        var (t, _) = SafeTensors.Load(Path.Combine(ImportFixtureTests.Folder(), name + ".safetensors"));
+        var rng = new Random(20261202);
+        for (int trial = 0; trial < 150; trial++)
+        {
+            var m = (byte[])bytes.Clone();
+            if (trial % 5 == 4)
+            {
+                int at = rng.Next(m.Length), len = rng.Next(1, 64);
+                m = [.. m[..at], .. m[at..Math.Min(m.Length, at + len)], .. m[at..]];
+            }
+            else for (int k = rng.Next(1, 5); k > 0; k--) m[rng.Next(m.Length)] = (byte)rng.Next(256);
+            OnnxModel model;
+            try { model = OnnxModel.Load(m, name + ".onnx"); }
+            catch (ModelFormatException) { continue; }
+            try { model.Run(model.Inputs.ToDictionary(i => i.Name, i => t["input"])); }
+            catch (Exception e) when (e is ModelFormatException or ArgumentException or InvalidOperationException) { }
+        }
+    }
+
     [Fact]
     public void An_unsupported_operator_is_named_with_its_node_and_opset()
     {
