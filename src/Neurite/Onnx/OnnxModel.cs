@@ -9,7 +9,8 @@ public readonly record struct OnnxDim(long? Value, string? Symbol)
     public override string ToString() => Value?.ToString() ?? Symbol ?? "?";
 }
 
-/// <summary>A graph input or output: its name, element type and declared shape (null when the file declares none).</summary>
+/// <summary>A graph input or output: its name, element type (float32 for an output whose type the file leaves out) and
+/// declared shape (null when the file declares none).</summary>
 public sealed record OnnxValueInfo(string Name, DType DType, IReadOnlyList<OnnxDim>? Shape)
 {
     /// <inheritdoc/>
@@ -19,7 +20,7 @@ public sealed record OnnxValueInfo(string Name, DType DType, IReadOnlyList<OnnxD
 
 /// <summary>
 /// An ONNX model loaded for inference: the graph's initializers become tensors, each node is bound to one entry of
-/// the operator table (<see cref="OnnxOperators"/>), and <see cref="Run(IReadOnlyDictionary{string, Tensor})"/>
+/// the operator table (<see cref="OnnxOperators"/>), and <see cref="Run(IReadOnlyDictionary{string, Tensor}, long?)"/>
 /// interprets the nodes in order with Neurite's own ops (Tensor.Linear, MatMul, Conv2d, …) under
 /// <see cref="Autograd.NoGrad"/>.
 /// </summary>
@@ -44,7 +45,7 @@ public sealed partial class OnnxModel
     /// <summary>The graph inputs a caller must feed (initializers listed as inputs are not among them), in file order.</summary>
     public IReadOnlyList<OnnxValueInfo> Inputs { get; }
 
-    /// <summary>The graph outputs <see cref="Run(IReadOnlyDictionary{string, Tensor})"/> returns, in file order.</summary>
+    /// <summary>The graph outputs <see cref="Run(IReadOnlyDictionary{string, Tensor}, long?)"/> returns, in file order.</summary>
     public IReadOnlyList<OnnxValueInfo> Outputs { get; }
 
     /// <summary>The names of <see cref="Inputs"/>.</summary>
@@ -56,7 +57,7 @@ public sealed partial class OnnxModel
     /// <summary>The version of the default ONNX operator set the model imports.</summary>
     public int Opset { get; }
 
-    /// <summary>The number of steps <see cref="Run(IReadOnlyDictionary{string, Tensor})"/> executes: the graph's nodes
+    /// <summary>The number of steps <see cref="Run(IReadOnlyDictionary{string, Tensor}, long?)"/> executes: the graph's nodes
     /// less the Constant nodes (evaluated at load) and the Relus fused into the Gemm or Conv before them.</summary>
     public int StepCount => steps.Length;
 
@@ -64,14 +65,21 @@ public sealed partial class OnnxModel
     /// Runs the graph on named inputs (float32 tensors, int64 where the model declares int64) and returns every graph
     /// output by name. Runs under <see cref="Autograd.NoGrad"/>; the inputs are not modified.
     /// </summary>
+    /// <param name="inputs">The graph inputs by name.</param>
+    /// <param name="memoryLimitBytes">If given, the most tensor memory the run may allocate (an
+    /// <see cref="AllocationBudget"/>): a model from an untrusted source can declare attributes (huge padding, a shape
+    /// computed from the input) that make a run allocate far more than the file suggests. Default: no limit.</param>
     /// <exception cref="ArgumentException">An input is missing or unknown, or its dtype, rank or a fixed or shared
     /// symbolic dimension differs from the declaration, e.g. <c>input 'input' expects [batch, 8], got [3, 7]</c>.</exception>
-    public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs)
+    /// <exception cref="InvalidOperationException">A node failed on these inputs (the message names it), including
+    /// going over <paramref name="memoryLimitBytes"/>.</exception>
+    public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, long? memoryLimitBytes = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var slots = (Tensor?[])template.Clone();
         BindInputs(inputs, slots);
         using (Autograd.NoGrad())
+        using (AllocationBudget.Limit(memoryLimitBytes ?? long.MaxValue))
             foreach (var step in steps) Execute(step, slots);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         for (int i = 0; i < Outputs.Count; i++) result[Outputs[i].Name] = slots[outputSlots[i]]!;

@@ -183,6 +183,18 @@ public class ImportRejectsTests
     }
 
     [Fact]
+    public void A_run_can_be_held_to_a_memory_limit()
+    {
+        // padding 1500 around a 1×1 image: a 3001² output (36 MB) from a model of a few bytes
+        var g = new ImportGraph().Input("x", 1, 1, 1, 1).Init("w", [1], 1, 1, 1, 1)
+            .Node("Conv", ["x", "w"], ["y"], Attr("pads", new long[] { 1500, 1500, 1500, 1500 })).Output("y").Load();
+        var inputs = new Dictionary<string, Tensor> { ["x"] = Tensor.Ones(1, 1, 1, 1) };
+        var e = Assert.Throws<InvalidOperationException>(() => g.Run(inputs, memoryLimitBytes: 16 << 20));
+        Assert.Contains("test.onnx: node 'conv0' (Conv, opset 17): allocating a float32 tensor of 9006001 elements", e.Message);
+        Assert.Equal(1f, g.Run(inputs)["y"][0, 0, 1500, 1500]); // without a limit it runs
+    }
+
+    [Fact]
     public void Unknown_attributes_and_unsupported_variants_are_named()
     {
         var conv = new ImportGraph().Input("x", 1, 1, 3, 3).Init("w", new float[9], 1, 1, 3, 3)
