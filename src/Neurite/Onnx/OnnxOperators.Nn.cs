@@ -129,17 +129,40 @@ internal static partial class OnnxOperators
         begin[0] == end[0] && begin[1] == end[1] && 2 * begin[0] <= kernel[0] && 2 * begin[1] <= kernel[1];
 
     /// <summary>[N, C, H, W] with rows and columns of <paramref name="value"/> added before and after.</summary>
-    static Tensor Pad(Tensor x, int[] begin, int[] end, float value)
+    static Tensor Pad(Tensor x, int[] begin, int[] end, double value) => PadAxes(x, 2, begin, end, value);
+
+    /// <summary>Adds begin[i] and end[i] elements of <paramref name="value"/> on axis first + i (a negative count crops).</summary>
+    static Tensor PadAxes(Tensor x, int first, int[] begin, int[] end, double value)
     {
-        for (int axis = 2; axis < 4; axis++)
+        for (int i = 0; i < begin.Length; i++)
         {
-            int b = begin[axis - 2], e = end[axis - 2];
+            int axis = first + i, b = begin[i], e = end[i];
+            if (b < 0 || e < 0)
+            {
+                int from = Math.Max(0, -b), to = x.Shape[axis] - Math.Max(0, -e);
+                if (to < from) throw new ArgumentException($"pads {b}, {e} crop more than axis {axis} of size {x.Shape[axis]} holds");
+                x = x.Narrow(axis, from, to - from);
+                (b, e) = (Math.Max(b, 0), Math.Max(e, 0));
+            }
             if (b == 0 && e == 0) continue;
             int[] sb = [.. x.Shape], se = [.. x.Shape];
             (sb[axis], se[axis]) = (b, e);
             x = Tensor.Concat([Tensor.Full(sb, value, x.DType), x, Tensor.Full(se, value, x.DType)], axis);
         }
         return x;
+    }
+
+    /// <summary>Constant padding (opset ≥ 11: pads [begin…, end…] and the value as inputs; from 18 optional axes).</summary>
+    static Tensor PadOp(OnnxNode n, Tensor?[] inputs)
+    {
+        var x = n.In(inputs, 0);
+        var pads = n.ToInts(n.Longs(n.In(inputs, 1), "pads"), "pads");
+        var value = OnnxNode.Optional(inputs, 2) is { } v && v.NumEl > 0 ? v.Item() : 0;
+        int[] axes = OnnxNode.Optional(inputs, 3) is { } a ? n.Longs(a, "axes").Select(ax => n.Axis(ax, x.Rank, "axes")).ToArray() : Enumerable.Range(0, x.Rank).ToArray();
+        if (pads.Length != 2 * axes.Length) throw n.Bad($"pads has {pads.Length} values for {axes.Length} axes (expected {2 * axes.Length})");
+        int[] begin = new int[x.Rank], end = new int[x.Rank];
+        for (int i = 0; i < axes.Length; i++) (begin[axes[i]], end[axes[i]]) = (pads[i], pads[axes.Length + i]);
+        return PadAxes(x, 0, begin, end, value);
     }
 
     static Tensor GlobalAveragePool(OnnxNode n, Tensor?[] inputs)

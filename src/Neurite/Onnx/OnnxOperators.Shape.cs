@@ -165,4 +165,24 @@ internal static partial class OnnxOperators
         if (shape.Any(d => d < 0)) throw n.Bad($"shape [{string.Join(", ", shape)}] has a negative dimension");
         return x.Expand(Neurite.Shape.Broadcast("expand", [.. x.Shape], shape));
     }
+
+    /// <summary>Pieces along <c>axis</c> (views): sizes from the split input (opset ≥ 13) or attribute (before 13), else
+    /// equal pieces, one per output (from opset 18 num_outputs, the last piece smaller if it must be).</summary>
+    static Tensor?[] Split(OnnxNode n, Tensor?[] inputs)
+    {
+        var x = n.In(inputs, 0);
+        int axis = n.Axis(n.Int("axis", 0), x.Rank), size = x.Shape[axis], count = n.Proto.Output.Count;
+        long[]? sizes = n.Opset >= 13 ? (OnnxNode.Optional(inputs, 1) is { } s ? n.Longs(s, "split") : null) : n.Ints("split");
+        if (sizes is null)
+        {
+            int piece = (size + count - 1) / count;
+            if (n.Opset < 18 && size % count != 0) throw new ArgumentException($"axis {axis} of size {size} does not split into {count} equal pieces");
+            sizes = Enumerable.Range(0, count).Select(i => (long)Math.Max(0, Math.Min(piece, size - i * piece))).ToArray();
+        }
+        if (sizes.Length != count || sizes.Any(v => v < 0) || sizes.Sum() != size)
+            throw new ArgumentException($"split [{string.Join(", ", sizes)}] does not cut axis {axis} of size {size} into {count} pieces");
+        var result = new Tensor?[count];
+        for (int i = 0, at = 0; i < count; at += (int)sizes[i], i++) result[i] = x.Narrow(axis, at, (int)sizes[i]);
+        return result;
+    }
 }

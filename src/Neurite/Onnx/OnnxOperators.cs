@@ -80,6 +80,8 @@ internal static partial class OnnxOperators
         ["Flatten"] = Op(1, Latest, 1, 1, ["axis"], Flatten),
         ["Reshape"] = Op(5, Latest, 2, 2, ["allowzero"], Reshape),
         ["Transpose"] = Op(1, Latest, 1, 1, ["perm"], Transpose),
+        ["Split"] = new(11, Latest, 1, 2, int.MaxValue, ["axis", "num_outputs", "split"], Split),
+        ["Pad"] = Op(11, Latest, 2, 4, ["mode"], PadOp) with { Check = n => { if (n.Str("mode", "constant") != "constant") throw n.Bad($"mode '{OnnxModel.Quote(n.Str("mode", ""))}' is not supported (constant only)"); } },
         ["Expand"] = Op(8, Latest, 2, 2, [], Expand),
         ["Concat"] = Op(4, Latest, 1, int.MaxValue, ["axis"], Concat),
         ["Gather"] = Op(1, Latest, 2, 2, ["axis"], Gather),

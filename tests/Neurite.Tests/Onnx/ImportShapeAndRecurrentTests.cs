@@ -84,6 +84,27 @@ public class ImportShapeAndRecurrentTests
         Assert.Equal([0f, 1, 2], chain.ToFloatArray());
     }
 
+    [Fact]
+    public void Split_and_Pad()
+    {
+        // Split [2, 5] along axis 1 into [2, 3] by an input, and into equal halves of [2, 4]
+        var g = new ImportGraph().Input("x", 2, 5).Ints("sizes", 2, 3).Node("Split", ["x", "sizes"], ["a", "b"], Attr("axis", 1L)).Output("a").Output("b");
+        var parts = g.Load().Run(new Dictionary<string, Tensor> { ["x"] = Iota(2, 5) });
+        Assert.Equal([0f, 1, 5, 6], parts["a"].ToFloatArray());
+        Assert.Equal([2f, 3, 4, 7, 8, 9], parts["b"].ToFloatArray());
+        var halves = new ImportGraph().Input("x", 2, 4).Node("Split", ["x"], ["a", "b"], Attr("axis", -1L)).Output("a").Output("b").Load()
+            .Run(new Dictionary<string, Tensor> { ["x"] = Iota(2, 4) });
+        Assert.Equal([2f, 3, 6, 7], halves["b"].ToFloatArray());
+        // Pad [2, 2] by pads [begin0, begin1, end0, end1] = [0, 1, 1, -1] with 9: a column of 9s in front, a row of 9s
+        // below, the last column cropped
+        var pad = new ImportGraph().Input("x", 2, 2).Ints("p", 0, 1, 1, -1).Init("v", [9f]).Node("Pad", ["x", "p", "v"], ["y"]).Output("y")
+            .Run(("x", Tensor.FromArray([1f, 2, 3, 4], 2, 2)));
+        Assert.Equal([3, 2], pad.Shape.ToArray());
+        Assert.Equal([9f, 1, 9, 3, 9, 9], pad.ToFloatArray());
+        var reflect = new ImportGraph().Input("x", 2, 2).Ints("p", 0, 1, 1, 0).Node("Pad", ["x", "p"], ["y"], Attr("mode", "reflect")).Output("y");
+        Assert.Contains("node 'pad0' (Pad, opset 17): mode 'reflect' is not supported", Assert.Throws<global::Neurite.Serialization.ModelFormatException>(() => reflect.Load()).Message);
+    }
+
     // ---- recurrent layers --------------------------------------------------------------------------
 
     static ImportGraph Recurrent(string op, int gates, string direction, bool lengths, bool initial, bool linearBeforeReset = true)
