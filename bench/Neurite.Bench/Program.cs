@@ -18,7 +18,8 @@ switch (workload)
     case "pool": return PoolBench.Run(rest);
     case "lstm": return LstmBench.Run(rest);
     case "seq2seq": return Seq2SeqBench.Run(rest);
+    case "ort": return OrtBench.Run(rest);
     default:
-        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, mlp, lenet, resnet, conv, wgrad, pool, lstm, seq2seq");
+        Console.Error.WriteLine($"unknown workload '{workload}'. Workloads: gemm, tiny, tinyop, elementwise, mlp, lenet, resnet, conv, wgrad, pool, lstm, seq2seq, ort");
         return 2;
 }

@@ -93,6 +93,28 @@ public sealed class OnnxWriterTests : IDisposable
         Assert.Throws<Neurite.Cli.UsageException>(() => Neurite.Cli.Commands.ExportCommand.Run(stem + ".safetensors", onnxPath, "0,4", TextWriter.Null));
     }
 
+    [Fact]
+    public void WhatNeuriteExportsNeuriteImportsAndRunsAlike()
+    {
+        foreach (var (model, sample, name) in new (Module, int[], string)[]
+        {
+            (LeNet.Create(new VisionOptions(InChannels: 1, Classes: 10, InputSize: 28)), [1, 28, 28], "lenet"),
+            (WithStatistics(ResNet.ResNet20(new VisionOptions(InChannels: 3, Classes: 10, InputSize: 32, BatchNorm: true))), [3, 32, 32], "resnet"),
+        })
+        {
+            model.Eval();
+            string path = Path.Combine(dir.FullName, name + "-roundtrip.onnx");
+            model.ExportOnnx(path, sample);
+            var imported = OnnxModel.Load(path);
+            var x = Tensor.Uniform([2, .. sample], -1, 1, new Generator(5));
+            float[] expected;
+            using (Autograd.NoGrad()) expected = model.Forward(x).ToFloatArray();
+            var actual = imported.Run(x).ToFloatArray();
+            Assert.Equal(expected.Length, actual.Length);
+            Assert.True(expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second)) < 1e-4, name);
+        }
+    }
+
     sealed class Custom : Module { public override Tensor Forward(Tensor x) => x; }
 
     [Fact]
