@@ -470,7 +470,7 @@ public sealed record Seq2SeqConfig(string Cell, int Embedding, int Hidden, bool 
 /// <param name="InputSize">Input height and width in pixels.</param>
 /// <param name="Width">The channel-count multiplier.</param>
 /// <param name="BatchNorm">Whether batch normalisation is used.</param>
-/// <param name="Dropout">The dropout probability of the classifier.</param>
+/// <param name="Dropout">The dropout probability (where the network has dropout: classifier, or after pooling in NiN).</param>
 public sealed record ZooConfig(string Name, int InChannels, int Classes, int InputSize, double Width, bool BatchNorm, double Dropout) : LayerConfig
 {
     /// <summary>The config of zoo network <paramref name="name"/> built with <paramref name="o"/>.</summary>
