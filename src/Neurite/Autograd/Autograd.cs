@@ -23,6 +23,7 @@ public static class Autograd
     /// <summary>Ends a <see cref="NoGrad"/> scope when disposed.</summary>
     public readonly struct NoGradScope : IDisposable
     {
+        /// <summary>Ends the scope: gradient recording resumes unless an outer <see cref="NoGrad"/> scope is still open.</summary>
         public void Dispose() => noGradDepth--;
     }
 

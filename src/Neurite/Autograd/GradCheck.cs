@@ -14,6 +14,7 @@ public static class GradCheck
     /// <summary>The largest disagreement found, and where.</summary>
     public sealed record Result(bool Passed, double MaxAbsError, double MaxRelError, int Input, int Element, double Analytic, double Numeric)
     {
+        /// <summary>One line: "gradcheck passed (max abs error …)" or where it failed, with the autograd and numeric values.</summary>
         public override string ToString() => Passed
             ? $"gradcheck passed (max abs error {MaxAbsError:g3}, max rel error {MaxRelError:g3})"
             : $"gradcheck failed: input {Input}, element {Element}: autograd {Analytic:g10} vs numeric {Numeric:g10} (abs error {MaxAbsError:g3})";

@@ -114,6 +114,7 @@ public abstract class Node
         return g;
     }
 
+    /// <summary>The op's backward name, as PyTorch's grad_fn prints: <c>&lt;MulBackward&gt;</c>.</summary>
     public override string ToString() => $"<{Op}Backward>";
 }
 

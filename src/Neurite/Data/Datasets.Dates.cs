@@ -53,7 +53,15 @@ public static partial class Datasets
     static readonly string[] WeekdayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
     /// <summary>Which of day, month and year a date format writes first.</summary>
-    public enum DateOrder { DayMonthYear, MonthDayYear, YearMonthDay }
+    public enum DateOrder
+    {
+        /// <summary>Day first: 03/05/1999, 3 May 1999.</summary>
+        DayMonthYear,
+        /// <summary>Month first: May 3, 1999 (the formats that name the month).</summary>
+        MonthDayYear,
+        /// <summary>Year first: 1999.05.03, 19990503, 1999 May 3.</summary>
+        YearMonthDay,
+    }
 
     /// <summary>
     /// One way of writing a date. <see cref="Name"/> is the format applied to Monday 3 May 1999 (chosen because
@@ -79,6 +87,7 @@ public static partial class Datasets
         /// <summary>The date written in this format.</summary>
         public string Write(DateOnly date) => write(date);
 
+        /// <summary>The name and the order, e.g. <c>1999.05.03 (YearMonthDay)</c>.</summary>
         public override string ToString() => $"{Name} ({Order})";
     }
 

@@ -115,6 +115,7 @@ public sealed class TensorDataset : Dataset
         return labels;
     }
 
+    /// <summary>E.g. <c>TensorDataset(150 samples, x float32 [150, 4], y int64 [150])</c>.</summary>
     public override string ToString() =>
         $"TensorDataset({Count} samples, x {Features.DType.Name()} {Shape.Format(Features.Shape)}, y {Labels.DType.Name()} {Shape.Format(Labels.Shape)})";
 

@@ -33,6 +33,7 @@ public sealed class EmbeddingCorpus
     /// <summary>Sentence s is <c>Tokens[SentenceStarts[s]..SentenceStarts[s + 1]]</c> (length: sentences + 1).</summary>
     public int[] SentenceStarts { get; }
 
+    /// <summary>The number of sentences that kept at least one word.</summary>
     public int SentenceCount => SentenceStarts.Length - 1;
 
     /// <summary>Word tokens before the rare ones were dropped.</summary>
@@ -83,5 +84,6 @@ public sealed class EmbeddingCorpus
 /// over the co-occurrences instead, whose rate <see cref="Details"/> gives), the time and a line of details.</summary>
 public sealed record EmbeddingRun(WordVectors Vectors, long Tokens, TimeSpan Elapsed, string Details)
 {
+    /// <summary><see cref="Tokens"/> per second of <see cref="Elapsed"/> (word2vec's words/s figure).</summary>
     public double WordsPerSecond => Tokens / Math.Max(Elapsed.TotalSeconds, 1e-9);
 }

@@ -33,6 +33,7 @@ public sealed record GloVeOptions(int Dim = 100, int Window = 10, int MinCount =
         return this;
     }
 
+    /// <summary>Every option on one line, e.g. <c>dim 100, window 10, min-count 5, …</c> (invariant culture), for a file's metadata.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"dim {Dim}, window {Window}, min-count {MinCount}, epochs {Epochs}, lr {LearningRate}, x-max {XMax}, alpha {Alpha}, threads {Threads}, seed {Seed}");
 }
@@ -52,6 +53,12 @@ public sealed record GloVeOptions(int Dim = 100, int Window = 10, int MinCount =
 /// </remarks>
 public static class GloVe
 {
+    /// <summary>Counts the co-occurrences of <paramref name="corpus"/> and fits the vectors (W + W̃) as described above.</summary>
+    /// <param name="corpus">The corpus, with its vocabulary.</param>
+    /// <param name="options">The options, validated first.</param>
+    /// <param name="cancel">Checked before each epoch; training then stops with <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option out of range.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled.</exception>
     public static EmbeddingRun Train(EmbeddingCorpus corpus, GloVeOptions options, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(corpus);

@@ -36,6 +36,7 @@ public sealed record SkipGramOptions(int Dim = 100, int Window = 5, int Negative
         if (value < min || value > max) throw new ArgumentOutOfRangeException(name, value, $"{name} must be in {min}…{max}");
     }
 
+    /// <summary>Every option on one line, e.g. <c>dim 100, window 5, negatives 5, …</c> (invariant culture), for a file's metadata.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"dim {Dim}, window {Window}, negatives {Negatives}, min-count {MinCount}, subsample {Subsample}, epochs {Epochs}, lr {LearningRate}, threads {Threads}, seed {Seed}");
 }
@@ -68,6 +69,12 @@ public static class SkipGram
 {
     const int LearningRateEvery = 10_000;
 
+    /// <summary>Trains skip-gram vectors on <paramref name="corpus"/> as described above.</summary>
+    /// <param name="corpus">The corpus, with its vocabulary and counts.</param>
+    /// <param name="options">The options, validated first.</param>
+    /// <param name="cancel">Checked by the workers as they go; training then stops with <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option out of range.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled.</exception>
     public static EmbeddingRun Train(EmbeddingCorpus corpus, SkipGramOptions options, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(corpus);

@@ -8,7 +8,9 @@ public sealed class UnknownWordException(string word, IReadOnlyList<string> sugg
     : KeyNotFoundException($"'{word}' is not in the vocabulary ({vocabularySize:N0} words)" +
                            (suggestions.Count == 0 ? "" : $"; closest by spelling: {string.Join(", ", suggestions)}"))
 {
+    /// <summary>The word that was looked up.</summary>
     public string Word { get; } = word;
 
+    /// <summary>The vocabulary's words closest to <see cref="Word"/> by edit distance (possibly none).</summary>
     public IReadOnlyList<string> Suggestions { get; } = suggestions;
 }

@@ -5,6 +5,7 @@ namespace Neurite.Embeddings;
 /// <summary>A word and its similarity to a query (cosine, or 3CosMul's score).</summary>
 public readonly record struct Neighbour(string Word, double Similarity)
 {
+    /// <summary>The word and its score to three decimals: <c>king 0.712</c>.</summary>
     public override string ToString() => FormattableString.Invariant($"{Word} {Similarity:F3}");
 }
 

@@ -67,8 +67,10 @@ public sealed partial class WordVectors
     /// <summary>D, the length of each vector.</summary>
     public int Dim { get; }
 
+    /// <summary>How the vectors were made ("skipgram", "glove", "text", or "" when unknown), from the file's metadata.</summary>
     public string Method { get; }
 
+    /// <summary>The training options as text (e.g. <see cref="SkipGramOptions"/>' ToString), or "".</summary>
     public string Options { get; }
 
     /// <summary>The words in id order.</summary>
@@ -77,6 +79,7 @@ public sealed partial class WordVectors
     /// <summary>Corpus counts in id order, when known.</summary>
     public IReadOnlyList<long>? Counts => counts;
 
+    /// <summary>Whether <paramref name="word"/> has a vector (exact, case-sensitive).</summary>
     public bool Contains(string word) => ids.ContainsKey(word);
 
     /// <summary>The id of <paramref name="word"/>; an <see cref="UnknownWordException"/> (with spelling suggestions) if it has none.</summary>
@@ -96,6 +99,7 @@ public sealed partial class WordVectors
     /// <summary>The matrix [V, D], row by row.</summary>
     public ReadOnlySpan<float> Matrix => vectors;
 
+    /// <summary>E.g. <c>WordVectors(12,543 words × 100, skipgram)</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"WordVectors({words.Length:N0} words × {Dim}{(Method is "" ? "" : ", " + Method)})");
 
     /// <summary>Writes one safetensors file: <c>vectors</c> [V, D] and the metadata described on the class; atomic.</summary>

@@ -122,14 +122,19 @@ public readonly struct Activation : IEquatable<Activation>
     public override string ToString() =>
         Row.DefaultParameter is null ? Name : Name + ":" + parameter.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>True when both are the same activation with the same parameter (<c>leaky_relu:0.01</c> ≠ <c>leaky_relu:0.2</c>).</summary>
     public bool Equals(Activation other) => kind == other.kind && parameter.Equals(other.parameter);
 
+    /// <summary>True when <paramref name="obj"/> is an <see cref="Activation"/> equal to this one.</summary>
     public override bool Equals(object? obj) => obj is Activation a && Equals(a);
 
+    /// <summary>A hash of the activation and its parameter, consistent with <see cref="Equals(Activation)"/>.</summary>
     public override int GetHashCode() => HashCode.Combine(kind, parameter);
 
+    /// <summary>Same activation and parameter.</summary>
     public static bool operator ==(Activation a, Activation b) => a.Equals(b);
 
+    /// <summary>Different activation or parameter.</summary>
     public static bool operator !=(Activation a, Activation b) => !a.Equals(b);
 }
 

@@ -11,8 +11,11 @@ namespace Neurite.Nn;
 /// input ranks they accept.</remarks>
 public abstract class BatchNorm : Module
 {
+    /// <summary>The number of channels C (dimension 1 of the input).</summary>
     public int NumFeatures { get; }
+    /// <summary>ε added to the variance before the square root (default 1e-5; positive).</summary>
     public double Eps { get; }
+    /// <summary>The running statistics' update weight (default 0.1, as PyTorch; in [0, 1]): running = (1 − momentum)·running + momentum·batch.</summary>
     public double Momentum { get; }
 
     /// <summary>γ [C], or null without affine.</summary>
@@ -45,6 +48,10 @@ public abstract class BatchNorm : Module
     /// <summary>The shape the input must have, for the error message, e.g. <c>[N, 16, H, W]</c>; null when <paramref name="x"/> fits.</summary>
     private protected abstract string? ExpectedShape(Tensor x);
 
+    /// <summary>y = γ·(x − μ)/√(σ² + ε) + β per channel, same shape as the input; in training with the batch's statistics
+    /// (and the running ones updated), in evaluation with the running ones.</summary>
+    /// <exception cref="ShapeException">The input's rank or channel count does not fit the layer, or in training a
+    /// channel has a single value (its variance is undefined).</exception>
     public override Tensor Forward(Tensor x)
     {
         if (ExpectedShape(x) is { } expected)
@@ -71,6 +78,7 @@ public sealed class BatchNorm1d(int numFeatures, double eps = 1e-5, double momen
     private protected override string? ExpectedShape(Tensor x) =>
         x.Rank is 2 or 3 && x.Shape[1] == NumFeatures ? null : $"input [N, {NumFeatures}] or [N, {NumFeatures}, L]";
 
+    /// <summary><c>BatchNorm1d(C)</c>.</summary>
     public override string Describe() => $"BatchNorm1d({NumFeatures})";
 }
 
@@ -82,5 +90,6 @@ public sealed class BatchNorm2d(int numFeatures, double eps = 1e-5, double momen
     private protected override string? ExpectedShape(Tensor x) =>
         x.Rank == 4 && x.Shape[1] == NumFeatures ? null : $"[N, {NumFeatures}, H, W]";
 
+    /// <summary><c>BatchNorm2d(C)</c>.</summary>
     public override string Describe() => $"BatchNorm2d({NumFeatures})";
 }

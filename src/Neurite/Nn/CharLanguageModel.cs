@@ -99,6 +99,7 @@ public sealed class CharLanguageModel : Module
     /// <summary>The characters the model reads and writes, id order.</summary>
     public CharVocabulary Vocabulary { get; }
 
+    /// <summary>The cell, sizes, layers and dropout the model was built with.</summary>
     public CharLanguageModelOptions Options { get; }
 
     /// <summary>Embedding(V, E): parameter <c>embedding.weight</c>.</summary>
@@ -200,6 +201,7 @@ public sealed class CharLanguageModel : Module
         return Vocabulary.Encode(prime);
     }
 
+    /// <summary>E.g. <c>CharLanguageModel(V=65, lstm, E=64, H=256, layers=2)</c>.</summary>
     public override string Describe()
     {
         var o = Options;

@@ -22,12 +22,19 @@ public sealed class Conv2d : Module, IActivatable
     /// <summary>Bias [out], or null.</summary>
     public Tensor? Bias { get; }
 
+    /// <summary>Channels of the input (dimension 1).</summary>
     public int InChannels { get; }
+    /// <summary>Channels of the output: the number of filters.</summary>
     public int OutChannels { get; }
+    /// <summary>Kernel height and width.</summary>
     public (int H, int W) KernelSize { get; }
+    /// <summary>Step between windows (default 1, 1).</summary>
     public (int H, int W) Stride { get; }
+    /// <summary>Zeros around the input: numbers on each side, <see cref="Padding.Valid"/> (none, the default) or <see cref="Padding.Same"/>.</summary>
     public Padding Padding { get; }
+    /// <summary>Spacing between kernel taps (default 1, 1).</summary>
     public (int H, int W) Dilation { get; }
+    /// <summary>Independent channel groups (default 1); divides both channel counts.</summary>
     public int Groups { get; }
 
     /// <summary>The activation applied to the output (<see cref="Nn.Activation.None"/> by default).</summary>
@@ -66,6 +73,9 @@ public sealed class Conv2d : Module, IActivatable
         }
     }
 
+    /// <summary>[N, in, H, W] → [N, out, OH, OW], OH = ⌊(H + padTop + padBottom − dilation·(kH − 1) − 1)/stride⌋ + 1
+    /// (OW likewise; with <see cref="Padding.Same"/> OH = ⌈H/stride⌉); then the layer's activation. Like <c>torch.nn.Conv2d</c>.</summary>
+    /// <exception cref="ShapeException">The input is not [N, in, H, W], or smaller than the (dilated) kernel once padded.</exception>
     public override Tensor Forward(Tensor x) => Run(x, Activation);
 
     /// <inheritdoc/>
@@ -121,17 +131,38 @@ public sealed class Conv1d : Module, IActivatable
     /// <summary>Bias [out], or null.</summary>
     public Tensor? Bias { get; }
 
+    /// <summary>Channels of the input (dimension 1).</summary>
     public int InChannels { get; }
+    /// <summary>Channels of the output: the number of filters.</summary>
     public int OutChannels { get; }
+    /// <summary>Kernel length.</summary>
     public int KernelSize { get; }
+    /// <summary>Step between windows (default 1).</summary>
     public int Stride { get; }
+    /// <summary>Zeros at both ends: a number, <see cref="Padding.Valid"/> (none, the default) or <see cref="Padding.Same"/>.</summary>
     public Padding Padding { get; }
+    /// <summary>Spacing between kernel taps (default 1).</summary>
     public int Dilation { get; }
+    /// <summary>Independent channel groups (default 1); divides both channel counts.</summary>
     public int Groups { get; }
 
     /// <summary>The activation applied to the output (<see cref="Nn.Activation.None"/> by default).</summary>
     public Activation Activation { get; }
 
+    /// <summary>A 1-D convolution (<c>torch.nn.Conv1d</c>); weight U(±1/√fan_in) by default, fan_in = in/groups·k, bias from the same bound.</summary>
+    /// <param name="inChannels">Channels of the input.</param>
+    /// <param name="outChannels">Channels of the output (the number of filters).</param>
+    /// <param name="kernelSize">Kernel length.</param>
+    /// <param name="stride">Step between windows (default 1).</param>
+    /// <param name="padding">Zeros at both ends: one number, <see cref="Padding.Valid"/> (default) or <see cref="Padding.Same"/>.</param>
+    /// <param name="dilation">Spacing between kernel taps (default 1).</param>
+    /// <param name="groups">Independent channel groups; must divide both channel counts.</param>
+    /// <param name="bias">Whether to learn an additive bias per output channel.</param>
+    /// <param name="init">Weight initialiser; default U(±1/√fan_in) like PyTorch. The bias always uses that bound.</param>
+    /// <param name="generator">Random source; default <see cref="Generator.Default"/>.</param>
+    /// <param name="activation">Applied to the output; default <see cref="Nn.Activation.None"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Channels, kernel, stride or dilation below 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="groups"/> does not divide both channel counts, or <paramref name="padding"/> has two different numbers.</exception>
     public Conv1d(int inChannels, int outChannels, int kernelSize, int stride = 1, Padding padding = default, int dilation = 1, int groups = 1,
         bool bias = true, Init? init = null, Generator? generator = null, Activation activation = default)
     {
@@ -149,6 +180,8 @@ public sealed class Conv1d : Module, IActivatable
         }
     }
 
+    /// <summary>[N, in, L] → [N, out, ⌊(L + padBefore + padAfter − dilation·(k − 1) − 1)/stride⌋ + 1], then the layer's activation.</summary>
+    /// <exception cref="ShapeException">The input is not [N, in, L], or shorter than the (dilated) kernel once padded.</exception>
     public override Tensor Forward(Tensor x) => Run(x, Activation);
 
     /// <inheritdoc/>
@@ -171,6 +204,7 @@ public sealed class Conv1d : Module, IActivatable
         };
     }
 
+    /// <summary>E.g. <c>Conv1d(8 → 16, k=3, s=1, p=same)</c>; dilation, groups, a missing bias and the activation when not the default.</summary>
     public override string Describe() =>
         $"Conv1d({InChannels} → {OutChannels}, k={KernelSize}, s={Stride}, p={Padding}" +
         (Dilation != 1 ? $", d={Dilation}" : "") + (Groups != 1 ? $", groups={Groups}" : "") + (Bias is null ? ", bias=False" : "") + ConvChecks.Suffix(Activation) + ")";

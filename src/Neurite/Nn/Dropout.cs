@@ -12,12 +12,18 @@ public sealed class Dropout : Module
     /// <summary>Probability of zeroing an element, in [0, 1).</summary>
     public double P { get; }
 
+    /// <summary>Dropout with probability <paramref name="p"/> (<c>torch.nn.Dropout(p)</c>).</summary>
+    /// <param name="p">Probability of zeroing an element, in [0, 1) (default 0.5).</param>
+    /// <param name="generator">Random source of the masks; default <see cref="Generator.Default"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="p"/> is outside [0, 1).</exception>
     public Dropout(double p = 0.5, Generator? generator = null)
     {
         P = CheckP("Dropout", p);
         this.generator = generator ?? Generator.Default;
     }
 
+    /// <summary>In training x·m/(1 − p) with m a fresh Bernoulli(1 − p) mask of x's shape; in evaluation (or p = 0) x itself.
+    /// Any shape → the same shape.</summary>
     public override Tensor Forward(Tensor x)
     {
         if (!IsTraining || P == 0) return x;
@@ -34,5 +40,6 @@ public sealed class Dropout : Module
         return x.Mul(keep.Mul(1 / (1 - p)));
     }
 
+    /// <summary><c>Dropout(p=0.5)</c>.</summary>
     public override string Describe() => $"Dropout(p={P})";
 }

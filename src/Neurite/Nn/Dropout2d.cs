@@ -13,12 +13,19 @@ public sealed class Dropout2d : Module
     /// <summary>Probability of zeroing a channel, in [0, 1).</summary>
     public double P { get; }
 
+    /// <summary>Channel dropout with probability <paramref name="p"/> (<c>torch.nn.Dropout2d(p)</c>).</summary>
+    /// <param name="p">Probability of zeroing a channel, in [0, 1) (default 0.5).</param>
+    /// <param name="generator">Random source of the masks; default <see cref="Generator.Default"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="p"/> is outside [0, 1).</exception>
     public Dropout2d(double p = 0.5, Generator? generator = null)
     {
         P = Dropout.CheckP("Dropout2d", p);
         this.generator = generator ?? Generator.Default;
     }
 
+    /// <summary>[N, C, H, W] (or [C, H, W]) → the same shape: in training each (sample, channel) map is zeroed with
+    /// probability p or scaled by 1/(1 − p); in evaluation (or p = 0) x itself.</summary>
+    /// <exception cref="ShapeException">The input is not rank 3 or 4 (checked in evaluation too).</exception>
     public override Tensor Forward(Tensor x)
     {
         if (x.Rank is not (3 or 4))
@@ -29,5 +36,6 @@ public sealed class Dropout2d : Module
         return Dropout.Drop(x, P, maskShape, generator);
     }
 
+    /// <summary><c>Dropout2d(p=0.5)</c>.</summary>
     public override string Describe() => $"Dropout2d(p={P})";
 }

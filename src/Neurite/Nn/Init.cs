@@ -34,6 +34,7 @@ public abstract record Init
     /// <summary>PyTorch's default for Linear and Conv weights: U(−1/√fan_in, 1/√fan_in).</summary>
     public static readonly Init LeCunUniform = new FanInUniformInit();
 
+    /// <summary>Every element set to <paramref name="value"/> (<c>torch.nn.init.constant_</c>).</summary>
     public static Init Constant(double value) => new ConstantInit(value);
 
     internal static (int fanIn, int fanOut) Fans(Tensor t)

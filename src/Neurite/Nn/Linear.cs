@@ -14,7 +14,9 @@ public sealed class Linear : Module, IActivatable
     /// <summary>Bias [out], or null.</summary>
     public Tensor? Bias { get; }
 
+    /// <summary>Size of each input sample: the input's last dimension.</summary>
     public int InFeatures { get; }
+    /// <summary>Size of each output sample.</summary>
     public int OutFeatures { get; }
 
     /// <summary>The activation applied to the output (<see cref="Nn.Activation.None"/> by default).</summary>
@@ -23,7 +25,8 @@ public sealed class Linear : Module, IActivatable
     /// <param name="inFeatures">Size of each input sample.</param>
     /// <param name="outFeatures">Size of each output sample.</param>
     /// <param name="bias">Whether to learn an additive bias.</param>
-    /// <param name="init">Weight initialiser; default U(±1/√in) like PyTorch. The bias uses the same bound.</param>
+    /// <param name="init">Weight initialiser; default U(±1/√in) like PyTorch, and then the bias is drawn from the same
+    /// bound. With an initialiser given the bias starts at zero.</param>
     /// <param name="generator">Random source; default <see cref="Generator.Default"/>.</param>
     /// <param name="activation">Applied to the output; default <see cref="Nn.Activation.None"/>.</param>
     public Linear(int inFeatures, int outFeatures, bool bias = true, Init? init = null, Generator? generator = null, Activation activation = default)
@@ -44,6 +47,8 @@ public sealed class Linear : Module, IActivatable
         }
     }
 
+    /// <summary>[*, in] → [*, out]: activation(x·Wᵀ + b) (<c>torch.nn.Linear</c>, then the layer's activation).</summary>
+    /// <exception cref="ShapeException">The input's last dimension is not <see cref="InFeatures"/> (or it is a scalar).</exception>
     public override Tensor Forward(Tensor x)
     {
         CheckInput(x);

@@ -152,8 +152,10 @@ public abstract class Module
 /// <summary>What <see cref="Module.LoadStateDict"/> could not match.</summary>
 public sealed record LoadReport(IReadOnlyList<string> Missing, IReadOnlyList<string> Unexpected, IReadOnlyList<string> ShapeMismatches)
 {
+    /// <summary>True when every key matched with its shape: nothing missing, unexpected or mismatched.</summary>
     public bool IsExact => Missing.Count == 0 && Unexpected.Count == 0 && ShapeMismatches.Count == 0;
 
+    /// <summary>"all keys matched", or the missing and unexpected keys and the shape mismatches.</summary>
     public override string ToString() => IsExact ? "all keys matched" :
         $"missing keys [{string.Join(", ", Missing)}]; unexpected keys [{string.Join(", ", Unexpected)}]; shape mismatches [{string.Join("; ", ShapeMismatches)}]";
 }

@@ -11,10 +11,18 @@ public sealed class LayerNorm : Module
     /// <summary>The trailing dimensions normalised over.</summary>
     public IReadOnlyList<int> NormalizedShape => normalizedShape;
 
+    /// <summary>ε added to the variance before the square root (default 1e-5).</summary>
     public double Eps { get; }
+    /// <summary>The scale γ of <see cref="NormalizedShape"/>, starting at ones; null without elementwise affine.</summary>
     public Tensor? Weight { get; }
+    /// <summary>The shift β of <see cref="NormalizedShape"/>, starting at zeros; null without elementwise affine.</summary>
     public Tensor? Bias { get; }
 
+    /// <summary>Normalises over the trailing dimensions <paramref name="normalizedShape"/> (<c>torch.nn.LayerNorm(normalized_shape, eps, elementwise_affine)</c>).</summary>
+    /// <param name="normalizedShape">The trailing shape normalised over, e.g. [512] or [C, H, W].</param>
+    /// <param name="eps">Added to the variance (default 1e-5).</param>
+    /// <param name="elementwiseAffine">Whether to learn γ and β of that shape (default true).</param>
+    /// <exception cref="ArgumentException"><paramref name="normalizedShape"/> is empty or has a dimension below 1.</exception>
     public LayerNorm(int[] normalizedShape, double eps = 1e-5, bool elementwiseAffine = true)
     {
         if (normalizedShape.Length == 0 || normalizedShape.Any(d => d <= 0))
@@ -28,8 +36,13 @@ public sealed class LayerNorm : Module
         }
     }
 
+    /// <summary>Normalises over the last dimension of size <paramref name="features"/>, with γ and β.</summary>
+    /// <exception cref="ArgumentException"><paramref name="features"/> is below 1.</exception>
     public LayerNorm(int features, double eps = 1e-5) : this([features], eps) { }
 
+    /// <summary>[*, normalizedShape] → the same shape: y = (x − μ)/√(σ² + ε)·γ + β, with μ and the biased variance σ²
+    /// taken per sample over the normalised dimensions.</summary>
+    /// <exception cref="ShapeException">The input does not end in <see cref="NormalizedShape"/>.</exception>
     public override Tensor Forward(Tensor x)
     {
         int k = normalizedShape.Length;
@@ -40,5 +53,6 @@ public sealed class LayerNorm : Module
         return Weight is null ? y : y.Mul(Weight).Add(Bias!);
     }
 
+    /// <summary>E.g. <c>LayerNorm([512])</c>.</summary>
     public override string Describe() => $"LayerNorm([{string.Join(", ", normalizedShape)}])";
 }

@@ -8,28 +8,41 @@ namespace Neurite.Nn;
 /// <example><code>var pool = new MaxPool2d(2);  // [N, C, 28, 28] → [N, C, 14, 14]</code></example>
 public sealed class MaxPool2d : Module
 {
+    /// <summary>Window height and width.</summary>
     public (int H, int W) KernelSize { get; }
+    /// <summary>Step between windows (default: the kernel size).</summary>
     public (int H, int W) Stride { get; }
+    /// <summary>Implicit padding above/below and left/right, at most half the kernel.</summary>
     public (int H, int W) Padding { get; }
 
+    /// <summary>A square window (<c>torch.nn.MaxPool2d(kernel_size, stride, padding)</c>).</summary>
+    /// <param name="kernelSize">Window height and width.</param>
+    /// <param name="stride">Step between windows; default the kernel size.</param>
+    /// <param name="padding">Implicit −∞ padding on each side, at most half the kernel.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A kernel or stride below 1, or padding outside 0 … kernel/2.</exception>
     public MaxPool2d(int kernelSize, int? stride = null, int padding = 0)
         : this((kernelSize, kernelSize), stride is { } s ? (s, s) : null, (padding, padding)) { }
 
     /// <param name="kernelSize">Window height and width.</param>
     /// <param name="stride">Step between windows; default the kernel size.</param>
     /// <param name="padding">Implicit −∞ padding on each side, at most half the kernel.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A kernel or stride below 1, or padding outside 0 … kernel/2.</exception>
     public MaxPool2d((int H, int W) kernelSize, (int H, int W)? stride = null, (int H, int W) padding = default)
     {
         (KernelSize, Stride, Padding) = (kernelSize, stride ?? kernelSize, padding);
         PoolChecks.Validate("MaxPool2d", KernelSize, Stride, Padding);
     }
 
+    /// <summary>[N, C, H, W] → [N, C, OH, OW] (or [C, H, W] → [C, OH, OW]), OH = ⌊(H + 2·padH − kH)/sH⌋ + 1 (OW likewise);
+    /// each output is its window's maximum, and backward sends the gradient to that argmax.</summary>
+    /// <exception cref="ShapeException">The input is not rank 3 or 4, or smaller than the padded window.</exception>
     public override Tensor Forward(Tensor x)
     {
         PoolChecks.Input(this, x, KernelSize, Padding);
         return x.MaxPool2d(KernelSize, Stride, Padding);
     }
 
+    /// <summary>E.g. <c>MaxPool2d(k=2, s=2)</c>; the padding when not zero.</summary>
     public override string Describe() => PoolChecks.Describe("MaxPool2d", KernelSize, Stride, Padding);
 }
 
@@ -39,25 +52,42 @@ public sealed class MaxPool2d : Module
 /// </summary>
 public sealed class AvgPool2d : Module
 {
+    /// <summary>Window height and width.</summary>
     public (int H, int W) KernelSize { get; }
+    /// <summary>Step between windows (default: the kernel size).</summary>
     public (int H, int W) Stride { get; }
+    /// <summary>Implicit padding above/below and left/right, at most half the kernel.</summary>
     public (int H, int W) Padding { get; }
 
+    /// <summary>A square window (<c>torch.nn.AvgPool2d(kernel_size, stride, padding)</c>).</summary>
+    /// <param name="kernelSize">Window height and width.</param>
+    /// <param name="stride">Step between windows; default the kernel size.</param>
+    /// <param name="padding">Implicit zero padding on each side (counted in the mean), at most half the kernel.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A kernel or stride below 1, or padding outside 0 … kernel/2.</exception>
     public AvgPool2d(int kernelSize, int? stride = null, int padding = 0)
         : this((kernelSize, kernelSize), stride is { } s ? (s, s) : null, (padding, padding)) { }
 
+    /// <summary>A kH×kW window.</summary>
+    /// <param name="kernelSize">Window height and width.</param>
+    /// <param name="stride">Step between windows; default the kernel size.</param>
+    /// <param name="padding">Implicit zero padding on each side (counted in the mean), at most half the kernel.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A kernel or stride below 1, or padding outside 0 … kernel/2.</exception>
     public AvgPool2d((int H, int W) kernelSize, (int H, int W)? stride = null, (int H, int W) padding = default)
     {
         (KernelSize, Stride, Padding) = (kernelSize, stride ?? kernelSize, padding);
         PoolChecks.Validate("AvgPool2d", KernelSize, Stride, Padding);
     }
 
+    /// <summary>[N, C, H, W] → [N, C, OH, OW] (or [C, H, W] → [C, OH, OW]), OH = ⌊(H + 2·padH − kH)/sH⌋ + 1 (OW likewise);
+    /// each output is the sum of its window divided by kH·kW.</summary>
+    /// <exception cref="ShapeException">The input is not rank 3 or 4, or smaller than the padded window.</exception>
     public override Tensor Forward(Tensor x)
     {
         PoolChecks.Input(this, x, KernelSize, Padding);
         return x.AvgPool2d(KernelSize, Stride, Padding);
     }
 
+    /// <summary>E.g. <c>AvgPool2d(k=2, s=2)</c>; the padding when not zero.</summary>
     public override string Describe() => PoolChecks.Describe("AvgPool2d", KernelSize, Stride, Padding);
 }
 
@@ -67,11 +97,16 @@ public sealed class AvgPool2d : Module
 /// </summary>
 public sealed class AdaptiveAvgPool2d(int outH, int outW) : Module
 {
+    /// <summary>A square <paramref name="size"/>×<paramref name="size"/> output (<c>torch.nn.AdaptiveAvgPool2d(size)</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is below 1.</exception>
     public AdaptiveAvgPool2d(int size) : this(size, size) { }
 
+    /// <summary>The output height and width (both ≥ 1; the constructor throws <see cref="ArgumentOutOfRangeException"/> otherwise).</summary>
     public (int H, int W) OutputSize { get; } = outH >= 1 && outW >= 1 ? (outH, outW)
         : throw new ArgumentOutOfRangeException(nameof(outH), $"AdaptiveAvgPool2d: output size {outH}×{outW} must be positive");
 
+    /// <summary>[N, C, H, W] → [N, C, outH, outW] (or [C, H, W] → [C, outH, outW]) for any H, W ≥ 1.</summary>
+    /// <exception cref="ShapeException">The input is not rank 3 or 4, or has an empty height or width.</exception>
     public override Tensor Forward(Tensor x)
     {
         if (x.Rank is not (3 or 4) || x.Shape[^1] == 0 || x.Shape[^2] == 0)
@@ -79,12 +114,15 @@ public sealed class AdaptiveAvgPool2d(int outH, int outW) : Module
         return x.AdaptiveAvgPool2d(OutputSize.H, OutputSize.W);
     }
 
+    /// <summary>E.g. <c>AdaptiveAvgPool2d(1)</c> or <c>AdaptiveAvgPool2d(6×7)</c>.</summary>
     public override string Describe() => $"AdaptiveAvgPool2d({ConvChecks.Pair(OutputSize)})";
 }
 
 /// <summary>Global average pooling: [N, C, H, W] → [N, C], the mean of each feature map (as before a ResNet's classifier).</summary>
 public sealed class GlobalAvgPool2d : Module
 {
+    /// <summary>[N, C, H, W] → [N, C]: y[n, c] = the mean of x[n, c] over H·W (PyTorch: <c>AdaptiveAvgPool2d(1)</c> then <c>Flatten()</c>).</summary>
+    /// <exception cref="ShapeException">The input is not rank 4, or has an empty height or width.</exception>
     public override Tensor Forward(Tensor x)
     {
         if (x.Rank != 4 || x.Shape[2] == 0 || x.Shape[3] == 0)
@@ -92,6 +130,7 @@ public sealed class GlobalAvgPool2d : Module
         return x.GlobalAvgPool2d();
     }
 
+    /// <summary><c>GlobalAvgPool2d()</c>.</summary>
     public override string Describe() => "GlobalAvgPool2d()";
 }
 

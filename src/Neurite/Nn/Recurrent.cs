@@ -57,16 +57,24 @@ public abstract class RecurrentBase : Module
             }
     }
 
+    /// <summary>The recurrence: LSTM, GRU, or an Elman RNN with tanh or ReLU.</summary>
     public RecurrentMode Mode { get; }
+    /// <summary>Features of each input step (the input's last dimension).</summary>
     public int InputSize { get; }
+    /// <summary>Size H of each layer's hidden state.</summary>
     public int HiddenSize { get; }
+    /// <summary>Stacked layers; layer k + 1 reads layer k's output sequence.</summary>
     public int NumLayers { get; }
+    /// <summary>Whether each layer and direction has <c>bias_ih</c> and <c>bias_hh</c>.</summary>
     public bool HasBias { get; }
     /// <summary>Input and output are [N, T, ·] instead of [T, N, ·]; states are [layers·directions, N, H] either way.</summary>
     public bool BatchFirst { get; }
+    /// <summary>Whether every layer also runs from the last step to the first (parameters suffixed <c>_reverse</c>);
+    /// the two directions' outputs are concatenated to D·H features.</summary>
     public bool Bidirectional { get; }
     /// <summary>Dropout probability on the outputs of every layer but the last, in training.</summary>
     public double Dropout { get; }
+    /// <summary>D: 2 when bidirectional, else 1.</summary>
     public int Directions => Bidirectional ? 2 : 1;
 
     /// <summary>Every step's output (the last layer's, both directions concatenated): [N, T, D·H] or [T, N, D·H].</summary>
@@ -129,6 +137,7 @@ public abstract class RecurrentBase : Module
 
     static string Shape(Tensor t) => "[" + string.Join(", ", t.Shape.ToArray()) + "]";
 
+    /// <summary>E.g. <c>Lstm(32 → 64, layers=2, bidirectional)</c>: the options that are not the default.</summary>
     public override string Describe()
     {
         var extras = new List<string>();

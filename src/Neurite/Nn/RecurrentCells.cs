@@ -26,12 +26,19 @@ public abstract class RecurrentCellBase : Module
         }
     }
 
+    /// <summary>The recurrence: LSTM, GRU, or an Elman RNN with tanh or ReLU.</summary>
     public RecurrentMode Mode { get; }
+    /// <summary>Features of the input x [N, in].</summary>
     public int InputSize { get; }
+    /// <summary>Size H of the hidden state.</summary>
     public int HiddenSize { get; }
+    /// <summary>Input-to-hidden weights <c>weight_ih</c> [G·H, in], G = 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n) or 1 (RNN).</summary>
     public Tensor WeightIh { get; }
+    /// <summary>Hidden-to-hidden weights <c>weight_hh</c> [G·H, H].</summary>
     public Tensor WeightHh { get; }
+    /// <summary>Input-to-hidden bias <c>bias_ih</c> [G·H], or null without bias.</summary>
     public Tensor? BiasIh { get; }
+    /// <summary>Hidden-to-hidden bias <c>bias_hh</c> [G·H], or null without bias.</summary>
     public Tensor? BiasHh { get; }
 
     /// <summary>The next hidden state from x [N, in] (zeros for the previous state).</summary>
@@ -50,6 +57,7 @@ public abstract class RecurrentCellBase : Module
 
     static string Fmt(Tensor t) => "[" + string.Join(", ", t.Shape.ToArray()) + "]";
 
+    /// <summary>E.g. <c>LstmCell(32 → 64)</c>; a missing bias and ReLU when so.</summary>
     public override string Describe() => $"{GetType().Name}({InputSize} → {HiddenSize}{(BiasIh is null ? ", bias=False" : "")}{(Mode == RecurrentMode.RnnRelu ? ", relu" : "")})";
 }
 
@@ -69,6 +77,9 @@ public sealed class LstmCell(int inputSize, int hiddenSize, bool bias = true, Ge
 public sealed class GruCell(int inputSize, int hiddenSize, bool bias = true, Generator? generator = null, DType dtype = DType.Float32)
     : RecurrentCellBase(RecurrentMode.Gru, inputSize, hiddenSize, bias, generator, dtype)
 {
+    /// <summary>h' from x [N, in] and h [N, H] (null: zeros), as <c>torch.nn.GRUCell</c>: r = σ(W_ir x + b_ir + W_hr h + b_hr),
+    /// z = σ(W_iz x + b_iz + W_hz h + b_hz), n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h.</summary>
+    /// <exception cref="ShapeException">x is not [N, in], or h is not [N, H].</exception>
     public Tensor Forward(Tensor x, Tensor? h) => Step(x, h, null)[1];
 }
 
@@ -76,5 +87,7 @@ public sealed class GruCell(int inputSize, int hiddenSize, bool bias = true, Gen
 public sealed class RnnCell(int inputSize, int hiddenSize, bool bias = true, bool relu = false, Generator? generator = null, DType dtype = DType.Float32)
     : RecurrentCellBase(relu ? RecurrentMode.RnnRelu : RecurrentMode.RnnTanh, inputSize, hiddenSize, bias, generator, dtype)
 {
+    /// <summary>h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or ReLU) from x [N, in] and h [N, H] (null: zeros), as <c>torch.nn.RNNCell</c>.</summary>
+    /// <exception cref="ShapeException">x is not [N, in], or h is not [N, H].</exception>
     public Tensor Forward(Tensor x, Tensor? h) => Step(x, h, null)[1];
 }

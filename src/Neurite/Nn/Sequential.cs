@@ -5,6 +5,8 @@ public sealed class Sequential : Module
 {
     readonly List<Module> layers = [];
 
+    /// <summary>A container of <paramref name="modules"/>, applied first to last (<c>torch.nn.Sequential</c>).</summary>
+    /// <example><code>var mlp = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));</code></example>
     public Sequential(params Module[] modules)
     {
         foreach (var m in modules) Add(m);
@@ -18,12 +20,19 @@ public sealed class Sequential : Module
         return this;
     }
 
+    /// <summary>The number of modules.</summary>
     public int Count => layers.Count;
 
+    /// <summary>The module at <paramref name="index"/> (child "index").</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside 0 … Count − 1.</exception>
     public Module this[int index] => layers[index];
 
+    /// <summary>The modules in order.</summary>
     public IReadOnlyList<Module> Layers => layers;
 
+    /// <summary>Each module's Forward on the previous one's output (an empty container returns <paramref name="x"/>). A layer
+    /// without an activation followed by an activation module its kernel applies (Linear or a convolution, then ReLU) runs
+    /// as one fused op with the same values and gradients.</summary>
     public override Tensor Forward(Tensor x)
     {
         for (int i = 0; i < layers.Count; i++)
@@ -41,5 +50,6 @@ public sealed class Sequential : Module
         return x;
     }
 
+    /// <summary><c>Sequential(n layers)</c>.</summary>
     public override string Describe() => $"Sequential({layers.Count} layers)";
 }

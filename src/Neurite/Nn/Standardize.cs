@@ -7,9 +7,15 @@ namespace Neurite.Nn;
 /// </summary>
 public sealed class Standardize : Module
 {
+    /// <summary>The per-feature mean [features], float32 (buffer "mean").</summary>
     public Tensor Mean { get; }
+    /// <summary>The per-feature standard deviation [features], float32 (buffer "std"); values that were not positive are stored as 1.</summary>
     public Tensor Std { get; }
 
+    /// <summary>A layer with the given statistics (e.g. of the training split).</summary>
+    /// <param name="mean">The mean of each feature.</param>
+    /// <param name="std">The standard deviation of each feature; a value ≤ 0 or NaN (a constant feature) becomes 1, leaving it unscaled.</param>
+    /// <exception cref="ArgumentException">The two lengths differ or are zero.</exception>
     public Standardize(ReadOnlySpan<double> mean, ReadOnlySpan<double> std)
     {
         if (mean.Length != std.Length || mean.Length == 0)
@@ -24,8 +30,11 @@ public sealed class Standardize : Module
     /// <summary>An identity-initialised layer of <paramref name="features"/> features (for loading saved statistics).</summary>
     public Standardize(int features) : this(new double[features], Enumerable.Repeat(1.0, features).ToArray()) { }
 
+    /// <summary>The number of features (the input's last dimension).</summary>
     public int Features => Mean.NumEl;
 
+    /// <summary>[*, features] → the same shape: (x − mean)/std, per feature.</summary>
+    /// <exception cref="ShapeException">The input's last dimension is not <see cref="Features"/>.</exception>
     public override Tensor Forward(Tensor x)
     {
         if (x.Rank == 0 || x.Shape[^1] != Features)
@@ -33,5 +42,6 @@ public sealed class Standardize : Module
         return x.Sub(Mean).Div(Std);
     }
 
+    /// <summary><c>Standardize(features)</c>.</summary>
     public override string Describe() => $"Standardize({Features})";
 }

@@ -42,6 +42,8 @@ public sealed record ModelSummary(IReadOnlyList<SummaryRow> Rows, long TotalPara
         return y;
     }
 
+    /// <summary>The table: one row per layer (name, description, output shape with N for the batch, parameters), then
+    /// the input shape and the total, trainable and non-trainable parameter counts, as Keras' <c>model.summary()</c>.</summary>
     public override string ToString()
     {
         static string Shape(int[] s) => "[" + (s.Length > 0 ? "N" + string.Concat(s.Skip(1).Select(d => ", " + d.ToString(CultureInfo.InvariantCulture))) : "") + "]";

@@ -102,23 +102,40 @@ public sealed partial class Tensor
         return y;
     }
 
+    /// <summary>this + c elementwise (c as a scalar of this tensor's dtype).</summary>
     public Tensor Add(double c) => Add(Scalar(c, DType));
+    /// <summary>this − c elementwise (c as a scalar of this tensor's dtype).</summary>
     public Tensor Sub(double c) => Sub(Scalar(c, DType));
+    /// <summary>this × c elementwise (c as a scalar of this tensor's dtype).</summary>
     public Tensor Mul(double c) => Mul(Scalar(c, DType));
+    /// <summary>this ÷ c elementwise (c as a scalar of this tensor's dtype).</summary>
     public Tensor Div(double c) => Div(Scalar(c, DType));
 
+    /// <summary>Elementwise sum with broadcasting: <see cref="Add(Tensor)"/>.</summary>
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    /// <summary>Elementwise difference with broadcasting: <see cref="Sub(Tensor)"/>.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    /// <summary>Elementwise product with broadcasting (not the matrix product: see <see cref="MatMul"/>): <see cref="Mul(Tensor)"/>.</summary>
     public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    /// <summary>Elementwise quotient with broadcasting: <see cref="Div(Tensor)"/>.</summary>
     public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    /// <summary>Elementwise negation: <see cref="Neg"/>.</summary>
     public static Tensor operator -(Tensor a) => a.Neg();
+    /// <summary>a + c elementwise.</summary>
     public static Tensor operator +(Tensor a, double c) => a.Add(c);
+    /// <summary>c + a elementwise.</summary>
     public static Tensor operator +(double c, Tensor a) => a.Add(c);
+    /// <summary>a − c elementwise.</summary>
     public static Tensor operator -(Tensor a, double c) => a.Sub(c);
+    /// <summary>c − a elementwise.</summary>
     public static Tensor operator -(double c, Tensor a) => Scalar(c, a.DType).Sub(a);
+    /// <summary>a × c elementwise.</summary>
     public static Tensor operator *(Tensor a, double c) => a.Mul(c);
+    /// <summary>c × a elementwise.</summary>
     public static Tensor operator *(double c, Tensor a) => a.Mul(c);
+    /// <summary>a ÷ c elementwise.</summary>
     public static Tensor operator /(Tensor a, double c) => a.Div(c);
+    /// <summary>c ÷ a elementwise.</summary>
     public static Tensor operator /(double c, Tensor a) => Scalar(c, a.DType).Div(a);
 
     /// <summary>Elementwise maximum of two tensors, broadcast. The gradient goes to the larger input (to <c>this</c> on ties).</summary>

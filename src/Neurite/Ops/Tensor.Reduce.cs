@@ -27,6 +27,7 @@ public sealed partial class Tensor
     /// <summary>Mean of all elements.</summary>
     public Tensor Mean() => Mean(null, false);
 
+    /// <summary>Mean over one axis (<c>torch.mean(x, dim, keepdim)</c>): [2, 3].Mean(1) → [2], with keepDim [2, 1]. An empty axis gives NaN.</summary>
     public Tensor Mean(int axis, bool keepDim = false) => Mean([axis], keepDim);
 
     /// <summary>Mean over <paramref name="axes"/> (null: all).</summary>
@@ -40,6 +41,8 @@ public sealed partial class Tensor
     /// <summary>Largest element (a scalar).</summary>
     public Tensor Max() => Max(null, false);
 
+    /// <summary>Maximum over one axis (values only; indices: <see cref="ArgMax(int, bool)"/>). The gradient is shared equally among tied maxima.</summary>
+    /// <exception cref="ArgumentException">The axis is empty.</exception>
     public Tensor Max(int axis, bool keepDim = false) => Max([axis], keepDim);
 
     /// <summary>Maximum over <paramref name="axes"/>. The gradient is shared equally among tied maxima.</summary>
@@ -48,6 +51,8 @@ public sealed partial class Tensor
     /// <summary>Smallest element (a scalar).</summary>
     public Tensor Min() => Min(null, false);
 
+    /// <summary>Minimum over one axis (values only; indices: <see cref="ArgMin(int, bool)"/>). The gradient is shared equally among tied minima.</summary>
+    /// <exception cref="ArgumentException">The axis is empty.</exception>
     public Tensor Min(int axis, bool keepDim = false) => Min([axis], keepDim);
 
     /// <summary>Minimum over <paramref name="axes"/>. The gradient is shared equally among tied minima.</summary>
@@ -81,6 +86,8 @@ public sealed partial class Tensor
         return centred.Square().Sum(axes, keepDim).Div(Math.Max(0, n - correction));
     }
 
+    /// <summary>Variance over one axis: Σ(x − mean)² / (N − <paramref name="correction"/>); correction 1 (default) is the unbiased
+    /// estimate (<c>torch.var</c>), 0 the population variance.</summary>
     public Tensor Var(int axis, bool keepDim = false, int correction = 1) => Var([axis], keepDim, correction);
 
     /// <summary>Standard deviation: √<see cref="Var(int[], bool, int)"/>.</summary>
@@ -102,6 +109,7 @@ public sealed partial class Tensor
         return keepDim ? lse : lse.Reshape(ReducedShape(shape, mask, false));
     }
 
+    /// <summary>ln Σ eˣ over one axis, computed stably (<c>torch.logsumexp(x, dim)</c>); its gradient is the softmax along the axis.</summary>
     public Tensor LogSumExp(int axis, bool keepDim = false) => LogSumExp([axis], keepDim);
 
     /// <summary>Index of the largest element of the flattened tensor (an int64 scalar).</summary>
@@ -110,8 +118,12 @@ public sealed partial class Tensor
     /// <summary>Indices of the largest elements along <paramref name="axis"/> (int64). Not differentiable.</summary>
     public Tensor ArgMax(int axis, bool keepDim = false) => ArgExtreme(true, axis, keepDim, "argmax");
 
+    /// <summary>Index of the smallest element of the flattened tensor (an int64 scalar); the first on ties, the first NaN if any.</summary>
+    /// <exception cref="ArgumentException">The tensor is empty.</exception>
     public Tensor ArgMin() => Flatten().ArgExtreme(false, 0, false, "argmin");
 
+    /// <summary>Indices of the smallest elements along <paramref name="axis"/> (int64; the first on ties, the first NaN if any). Not differentiable.</summary>
+    /// <exception cref="ArgumentException">The axis is empty.</exception>
     public Tensor ArgMin(int axis, bool keepDim = false) => ArgExtreme(false, axis, keepDim, "argmin");
 
     Tensor ArgExtreme(bool max, int axis, bool keepDim, string op)

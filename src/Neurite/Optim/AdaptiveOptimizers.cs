@@ -7,17 +7,31 @@ namespace Neurite.Optim;
 public sealed class AdaGrad : Optimizer
 {
     readonly Dictionary<Tensor, Tensor> sums = new(ReferenceEqualityComparer.Instance);
+    /// <summary>δ, added to √r in the denominator (default 1e-10; positive).</summary>
     public double Eps { get; }
 
+    /// <summary>AdaGrad over <paramref name="parameters"/> (<c>torch.optim.Adagrad</c> without lr decay).</summary>
+    /// <param name="parameters">The tensors to train.</param>
+    /// <param name="learningRate">η (default 0.01).</param>
+    /// <param name="eps">δ &gt; 0 (default 1e-10).</param>
+    /// <param name="weightDecay">λ, added to the gradient as λw (default 0).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value out of its range.</exception>
     public AdaGrad(IEnumerable<Tensor> parameters, double learningRate = 0.01, double eps = 1e-10, double weightDecay = 0)
         : this(OneGroup(parameters), learningRate, eps, weightDecay) { }
 
+    /// <summary>AdaGrad over parameter groups; a group's own learning rate and weight decay override these.</summary>
+    /// <param name="groups">The parameter groups.</param>
+    /// <param name="learningRate">η (default 0.01).</param>
+    /// <param name="eps">δ &gt; 0 (default 1e-10).</param>
+    /// <param name="weightDecay">λ (default 0).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value out of its range.</exception>
     public AdaGrad(IEnumerable<ParamGroup> groups, double learningRate = 0.01, double eps = 1e-10, double weightDecay = 0)
         : base(groups, learningRate, weightDecay)
     {
         Eps = eps > 0 ? eps : throw new ArgumentOutOfRangeException(nameof(eps), eps, "AdaGrad: eps must be positive");
     }
 
+    /// <inheritdoc/>
     protected override void Update<T>(ParamGroup group, Tensor parameter, Span<T> w, ReadOnlySpan<T> g)
     {
         var r = SpanOf<T>(Buffer(sums, parameter));
@@ -30,8 +44,11 @@ public sealed class AdaGrad : Optimizer
         }
     }
 
+    /// <summary>"sum" (r, the accumulated squared gradients) once the parameter has been updated; empty before.</summary>
     public override Dictionary<string, Tensor> StateOf(Tensor parameter) => sums.TryGetValue(parameter, out var r) ? new() { ["sum"] = r } : [];
 
+    /// <summary>Restores "sum" (an empty state clears it).</summary>
+    /// <exception cref="ArgumentException">A non-empty state without "sum".</exception>
     public override void LoadStateOf(Tensor parameter, IReadOnlyDictionary<string, Tensor> state)
     {
         if (state.Count == 0) { sums.Remove(parameter); return; }
@@ -45,13 +62,32 @@ public sealed class RmsProp : Optimizer
 {
     readonly Dictionary<Tensor, Tensor> squares = new(ReferenceEqualityComparer.Instance);
     readonly Dictionary<Tensor, Tensor> buffers = new(ReferenceEqualityComparer.Instance);
+    /// <summary>ρ, the decay of the squared-gradient average (default 0.99, PyTorch's <c>alpha</c>; in [0, 1)).</summary>
     public double Rho { get; }
+    /// <summary>ε, added to √r in the denominator (default 1e-8; positive).</summary>
     public double Eps { get; }
+    /// <summary>The momentum μ, in [0, 1) (default 0: none).</summary>
     public double Momentum { get; }
 
+    /// <summary>RMSProp over <paramref name="parameters"/> (<c>torch.optim.RMSprop</c>, not centred).</summary>
+    /// <param name="parameters">The tensors to train.</param>
+    /// <param name="learningRate">η (default 0.01).</param>
+    /// <param name="rho">ρ in [0, 1) (default 0.99).</param>
+    /// <param name="eps">ε &gt; 0 (default 1e-8).</param>
+    /// <param name="momentum">μ in [0, 1) (default 0).</param>
+    /// <param name="weightDecay">λ, added to the gradient as λw (default 0).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value out of its range.</exception>
     public RmsProp(IEnumerable<Tensor> parameters, double learningRate = 0.01, double rho = 0.99, double eps = 1e-8, double momentum = 0, double weightDecay = 0)
         : this(OneGroup(parameters), learningRate, rho, eps, momentum, weightDecay) { }
 
+    /// <summary>RMSProp over parameter groups; a group's own learning rate and weight decay override these.</summary>
+    /// <param name="groups">The parameter groups.</param>
+    /// <param name="learningRate">η (default 0.01).</param>
+    /// <param name="rho">ρ in [0, 1) (default 0.99).</param>
+    /// <param name="eps">ε &gt; 0 (default 1e-8).</param>
+    /// <param name="momentum">μ in [0, 1) (default 0).</param>
+    /// <param name="weightDecay">λ (default 0).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value out of its range.</exception>
     public RmsProp(IEnumerable<ParamGroup> groups, double learningRate = 0.01, double rho = 0.99, double eps = 1e-8, double momentum = 0, double weightDecay = 0)
         : base(groups, learningRate, weightDecay)
     {
@@ -61,6 +97,7 @@ public sealed class RmsProp : Optimizer
         (Rho, Momentum) = (rho, momentum);
     }
 
+    /// <inheritdoc/>
     protected override void Update<T>(ParamGroup group, Tensor parameter, Span<T> w, ReadOnlySpan<T> g)
     {
         var r = SpanOf<T>(Buffer(squares, parameter));
@@ -76,6 +113,7 @@ public sealed class RmsProp : Optimizer
         }
     }
 
+    /// <summary>"square_avg" (r) and, with momentum, "momentum_buffer" (b), once the parameter has been updated.</summary>
     public override Dictionary<string, Tensor> StateOf(Tensor parameter)
     {
         var state = new Dictionary<string, Tensor>();
@@ -84,6 +122,7 @@ public sealed class RmsProp : Optimizer
         return state;
     }
 
+    /// <summary>Restores whichever of "square_avg" and "momentum_buffer" the state holds; the others start from zero.</summary>
     public override void LoadStateOf(Tensor parameter, IReadOnlyDictionary<string, Tensor> state)
     {
         squares.Remove(parameter);

@@ -5,6 +5,13 @@ namespace Neurite.Optim;
 /// <summary>A set of parameters that share a learning rate and weight decay (e.g. a backbone with a smaller rate).</summary>
 public sealed class ParamGroup
 {
+    /// <summary>A group of <paramref name="parameters"/>, with its own learning rate and weight decay or the optimizer's (like a
+    /// PyTorch param group dict <c>{"params": …, "lr": …}</c>).</summary>
+    /// <param name="parameters">The tensors to train (floating point; copied into a list).</param>
+    /// <param name="learningRate">This group's learning rate; null takes the optimizer's.</param>
+    /// <param name="weightDecay">This group's weight decay; null takes the optimizer's (e.g. 0 for biases and norms).</param>
+    /// <exception cref="ArgumentException">A parameter is not floating point.</exception>
+    /// <example><code>var opt = new Sgd([new ParamGroup(backbone.Parameters(), learningRate: 1e-4), new ParamGroup(head.Parameters())], learningRate: 1e-2);</code></example>
     public ParamGroup(IEnumerable<Tensor> parameters, double? learningRate = null, double? weightDecay = null)
     {
         Parameters = parameters.ToList();
@@ -14,6 +21,7 @@ public sealed class ParamGroup
         WeightDecayOverride = weightDecay;
     }
 
+    /// <summary>The group's parameters, in order.</summary>
     public IReadOnlyList<Tensor> Parameters { get; }
     internal double? LearningRateOverride { get; }
     internal double? WeightDecayOverride { get; }
@@ -24,6 +32,7 @@ public sealed class ParamGroup
     /// <summary>The learning rate the group started with (schedulers scale it).</summary>
     public double InitialLearningRate { get; internal set; }
 
+    /// <summary>The group's weight decay λ (L2 added to the gradient, or decoupled for AdamW).</summary>
     public double WeightDecay { get; set; }
 }
 
@@ -35,6 +44,11 @@ public abstract class Optimizer
 {
     readonly List<ParamGroup> groups;
 
+    /// <summary>Sets each group's learning rate and weight decay from its own values or these defaults.</summary>
+    /// <param name="groups">The parameter groups.</param>
+    /// <param name="learningRate">The default learning rate η; finite and ≥ 0.</param>
+    /// <param name="weightDecay">The default weight decay λ; ≥ 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A negative, infinite or NaN learning rate, or a negative weight decay.</exception>
     protected Optimizer(IEnumerable<ParamGroup> groups, double learningRate, double weightDecay)
     {
         if (!(learningRate >= 0) || double.IsInfinity(learningRate))
@@ -49,8 +63,10 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>All <paramref name="parameters"/> in one group with the optimizer's settings.</summary>
     protected static IEnumerable<ParamGroup> OneGroup(IEnumerable<Tensor> parameters) => [new ParamGroup(parameters)];
 
+    /// <summary>The parameter groups (PyTorch's <c>optimizer.param_groups</c>).</summary>
     public IReadOnlyList<ParamGroup> Groups => groups;
 
     /// <summary>Number of <see cref="Step"/> calls so far.</summary>
@@ -114,7 +130,9 @@ public abstract class Optimizer
         return b;
     }
 
+    /// <summary>The elements of a contiguous state tensor, to update in place.</summary>
     protected static Span<T> SpanOf<T>(Tensor t) where T : unmanaged => t.Span<T>();
 
+    /// <summary>E.g. <c>Adam(lr=0.001, groups=1)</c> (the first group's rate).</summary>
     public override string ToString() => $"{GetType().Name}(lr={LearningRate}, groups={groups.Count})";
 }

@@ -6,6 +6,7 @@ namespace Neurite.Optim;
 /// </summary>
 public abstract class LrScheduler(Optimizer optimizer)
 {
+    /// <summary>The optimizer whose groups' learning rates this schedule sets.</summary>
     public Optimizer Optimizer { get; } = optimizer;
 
     /// <summary>Number of <see cref="Step"/> calls so far.</summary>
@@ -25,12 +26,14 @@ public abstract class LrScheduler(Optimizer optimizer)
     /// <summary>The multiplier of the initial learning rate after <paramref name="epoch"/> steps.</summary>
     public abstract double Factor(int epoch);
 
+    /// <summary>Advances <see cref="Epoch"/> by one and sets every group's rate for it (<c>scheduler.step()</c>).</summary>
     public virtual void Step()
     {
         Epoch++;
         Apply();
     }
 
+    /// <summary>Sets every group's learning rate to <see cref="RateOf"/> at the current <see cref="Epoch"/>.</summary>
     protected void Apply()
     {
         foreach (var g in Optimizer.Groups) g.LearningRate = RateOf(g, Epoch);
@@ -44,6 +47,7 @@ public abstract class LrScheduler(Optimizer optimizer)
 public sealed class StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1) : LrScheduler(optimizer)
 {
     readonly int stepSize = stepSize > 0 ? stepSize : throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, "StepLR: stepSize must be positive");
+    /// <summary>γ^⌊epoch/stepSize⌋ (<c>torch.optim.lr_scheduler.StepLR</c>).</summary>
     public override double Factor(int epoch) => Math.Pow(gamma, epoch / stepSize);
 }
 
@@ -51,6 +55,7 @@ public sealed class StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1
 public sealed class ExponentialLR(Optimizer optimizer, double gamma) : LrScheduler(optimizer)
 {
     readonly double gamma = gamma > 0 ? gamma : throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "ExponentialLR: gamma must be positive");
+    /// <summary>γ^epoch (<c>torch.optim.lr_scheduler.ExponentialLR</c>).</summary>
     public override double Factor(int epoch) => Math.Pow(gamma, epoch);
 }
 
@@ -68,6 +73,7 @@ public sealed class CosineAnnealingLR(Optimizer optimizer, int tMax, double etaM
     }
 
     // η_min is an absolute rate, so every group computes its own curve rather than scaling the first group's.
+    /// <summary>η_min + (η₀ − η_min)(1 + cos(π·min(t, T)/T))/2 with the group's own η₀; it stays at η_min after T epochs.</summary>
     protected override double RateOf(ParamGroup group, int epoch) => Anneal(group.InitialLearningRate, epoch);
 
     double Anneal(double lr0, int epoch)
@@ -85,12 +91,15 @@ public sealed class LinearWarmup : LrScheduler
 {
     readonly int warmup;
 
+    /// <summary>Starts the warm-up: every group's rate is set to its rate/<paramref name="warmupSteps"/> at once.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="warmupSteps"/> is below 1.</exception>
     public LinearWarmup(Optimizer optimizer, int warmupSteps) : base(optimizer)
     {
         warmup = warmupSteps > 0 ? warmupSteps : throw new ArgumentOutOfRangeException(nameof(warmupSteps), warmupSteps, "LinearWarmup: warmupSteps must be positive");
         Apply();
     }
 
+    /// <summary>min(1, (epoch + 1)/warmupSteps): 1/warmupSteps before the first step, 1 from step warmupSteps − 1 on.</summary>
     public override double Factor(int epoch) => Math.Min(1.0, (epoch + 1.0) / warmup);
 }
 
@@ -102,12 +111,18 @@ public sealed class ReduceLROnPlateau(Optimizer optimizer, double factor = 0.1, 
     int bad;
     double scale = 1;
 
+    /// <summary>The current multiplier, factor^k after k reductions (whatever <paramref name="epoch"/>); the rate never goes below minLr.</summary>
     public override double Factor(int epoch) => scale;
 
+    /// <summary>Not used: this schedule needs the metric.</summary>
+    /// <exception cref="InvalidOperationException">Always; call <see cref="Step(double)"/>.</exception>
     public override void Step() => throw new InvalidOperationException("ReduceLROnPlateau: call Step(metric) with the monitored value");
 
+    /// <summary>[epoch, best metric, epochs without improvement, multiplier].</summary>
     public override double[] GetState() => [Epoch, best, bad, scale];
 
+    /// <summary>Restores <see cref="GetState"/>'s four values and sets every group's rate to max(minLr, initial·multiplier).</summary>
+    /// <exception cref="ArgumentException">The state does not have four values.</exception>
     public override void SetState(double[] state)
     {
         if (state.Length != 4) throw new ArgumentException($"ReduceLROnPlateau: expected 4 state values, got {state.Length}");
@@ -115,6 +130,9 @@ public sealed class ReduceLROnPlateau(Optimizer optimizer, double factor = 0.1, 
         foreach (var g in Optimizer.Groups) g.LearningRate = Math.Max(minLr, g.InitialLearningRate * scale);
     }
 
+    /// <summary>Records one epoch's <paramref name="metric"/> (lower is better; <c>scheduler.step(val_loss)</c>). It is an
+    /// improvement when below best·(1 − threshold); after more than <c>patience</c> epochs without one, every group's rate
+    /// becomes max(minLr, initial·factor^k) and the count restarts.</summary>
     public void Step(double metric)
     {
         if (metric < best * (1 - threshold)) { best = metric; bad = 0; return; }

@@ -37,7 +37,9 @@ public sealed class AttentionMemory
     /// <summary>The real length of each source row.</summary>
     public int[] Lengths { get; }
 
+    /// <summary>N, the number of source rows.</summary>
     public int Batch => Values.Shape[0];
+    /// <summary>T, the padded source length.</summary>
     public int Steps => Values.Shape[1];
 }
 
@@ -103,8 +105,11 @@ public sealed class Attention : Module
         return Tensor.Uniform(shape, -bound, bound, g, dtype);
     }
 
+    /// <summary>How a decoder state is scored against the encoder outputs.</summary>
     public AttentionKind Kind { get; }
+    /// <summary>H_dec, the size of the decoder state s.</summary>
     public int DecoderSize { get; }
+    /// <summary>H_enc, the size of each encoder output h.</summary>
     public int EncoderSize { get; }
     /// <summary>A of additive attention; 0 for the others.</summary>
     public int AttentionSize { get; }
@@ -172,6 +177,7 @@ public sealed class Attention : Module
 
     static string Fmt(Tensor t) => "[" + string.Join(", ", t.Shape.ToArray()) + "]";
 
+    /// <summary>E.g. <c>Attention(additive, dec 256, enc 512, attn 256)</c>, <c>Attention(dot, 256)</c>.</summary>
     public override string Describe() => Kind switch
     {
         AttentionKind.Additive => $"Attention(additive, dec {DecoderSize}, enc {EncoderSize}, attn {AttentionSize})",

@@ -78,10 +78,15 @@ public sealed partial class Seq2SeqModel : Module
         output = RegisterModule("output", new Linear(h, targetVocabulary.Count, generator: g));
     }
 
+    /// <summary>The cell, sizes, direction and attention the model was built with.</summary>
     public Seq2SeqOptions Options { get; }
+    /// <summary>The encoder's vocabulary: source token ids index <c>source_embedding</c>.</summary>
     public Vocabulary SourceVocabulary { get; }
+    /// <summary>The decoder's vocabulary: the output layer has one logit per target token.</summary>
     public Vocabulary TargetVocabulary { get; }
+    /// <summary>How source text is cut into tokens (<see cref="SourceIds"/>).</summary>
     public Tokenizer SourceTokenizer { get; }
+    /// <summary>How target text is cut into tokens.</summary>
     public Tokenizer TargetTokenizer { get; }
 
     /// <summary>The ids the encoder reads for <paramref name="text"/>: its tokens, then &lt;/s&gt;.</summary>
@@ -203,9 +208,12 @@ public sealed partial class Seq2SeqModel : Module
                 throw new ArgumentOutOfRangeException(name, id, $"{Describe()}: token id {id} in {name} is outside the vocabulary 0..{vocabulary - 1}");
     }
 
+    /// <summary>Not supported: an encoder–decoder needs sources, targets and lengths.</summary>
+    /// <exception cref="NotSupportedException">Always; use Loss, Logits, Greedy or BeamSearch.</exception>
     public override Tensor Forward(Tensor x) =>
         throw new NotSupportedException($"{Describe()} needs sources, targets and lengths: use Loss, Logits, Greedy or BeamSearch");
 
+    /// <summary>E.g. <c>Seq2Seq(lstm bidirectional, 40 → 14, embedding 64, hidden 128, attention additive + input feeding)</c>.</summary>
     public override string Describe() =>
         $"Seq2Seq({Options.CellName}{(Options.Bidirectional ? " bidirectional" : "")}, {SourceVocabulary.Count} → {TargetVocabulary.Count}, " +
         $"embedding {Options.EmbeddingDim}, hidden {Options.HiddenSize}, attention {Options.AttentionName}{(Options.FeedsInput ? " + input feeding" : "")})";

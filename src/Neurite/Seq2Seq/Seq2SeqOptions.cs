@@ -38,6 +38,8 @@ public sealed record Seq2SeqOptions(int EmbeddingDim = 64, int HiddenSize = 128,
     /// <summary>additive, dot, general or none.</summary>
     public string AttentionName => AttentionNameOf(Attention);
 
+    /// <summary>The name of an attention kind as the CLI and model files write it: additive, dot, general, or none for null.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value that is not an <see cref="AttentionKind"/>.</exception>
     public static string AttentionNameOf(AttentionKind? kind) => kind switch
     {
         null => "none",

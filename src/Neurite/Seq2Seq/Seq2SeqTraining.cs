@@ -6,6 +6,8 @@ namespace Neurite.Seq2Seq;
 /// gradient norm clipped to <paramref name="ClipNorm"/>, batches shuffled by <paramref name="Seed"/>.</summary>
 public sealed record Seq2SeqTrainingOptions(int Epochs = 10, int BatchSize = 64, double LearningRate = 2e-3, double ClipNorm = 5, ulong Seed = 1)
 {
+    /// <summary>Checks every option; returns this.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Epochs or BatchSize below 1, a learning rate not positive and finite, or ClipNorm not positive.</exception>
     public Seq2SeqTrainingOptions Validate()
     {
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Seq2SeqTrainingOptions: Epochs must be in [1, ∞)");
@@ -20,6 +22,7 @@ public sealed record Seq2SeqTrainingOptions(int Epochs = 10, int BatchSize = 64,
 /// the output has at the same position) over <see cref="Count"/> pairs.</summary>
 public readonly record struct Seq2SeqScore(double ExactMatch, double TokenAccuracy, int Count)
 {
+    /// <summary>E.g. <c>exact match 97.50%, token accuracy 99.20% (1000 pairs)</c>.</summary>
     public override string ToString() => $"exact match {ExactMatch:P2}, token accuracy {TokenAccuracy:P2} ({Count} pairs)";
 }
 

@@ -7,6 +7,11 @@ namespace Neurite.Serialization;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="path"/> atomically: <paramref name="write"/> fills a temporary file in the same folder
+    /// (created if missing), which is flushed to disk and renamed over the target. If <paramref name="write"/> throws, the
+    /// temporary file is deleted, the target is left as it was, and the exception propagates.</summary>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="write">Writes the content to the stream it is given (do not dispose it).</param>
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
@@ -30,6 +35,7 @@ public static class AtomicFile
         }
     }
 
+    /// <summary><see cref="File.WriteAllText(string, string)"/>, atomically (UTF-8 without a byte-order mark): see <see cref="Write"/>.</summary>
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s, leaveOpen: true); w.Write(text); });
 }

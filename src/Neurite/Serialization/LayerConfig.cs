@@ -9,8 +9,10 @@ namespace Neurite.Serialization;
 /// <summary>One tensor a layer owns: its state-dict name, shape and element type.</summary>
 public readonly record struct StateEntry(string Name, int[] Shape, DType DType)
 {
+    /// <summary>The number of elements: the product of <see cref="Shape"/> (1 for a scalar).</summary>
     public long Count => Shape.Aggregate(1L, (n, d) => n * d);
 
+    /// <summary>Name, dtype and shape: <c>weight float32 [128, 784]</c>.</summary>
     public override string ToString() => $"{Name} {DType.Name()} [{string.Join(", ", Shape)}]";
 }
 
@@ -33,6 +35,7 @@ public abstract record LayerConfig
     /// <summary>A state entry of this layer, float32 unless <paramref name="dtype"/> says otherwise.</summary>
     protected static StateEntry Entry(string name, DType dtype, params int[] shape) => new(name, shape, dtype);
 
+    /// <summary>A float32 state entry of this layer.</summary>
     protected static StateEntry Entry(string name, params int[] shape) => new(name, shape, DType.Float32);
 }
 

@@ -11,9 +11,11 @@ namespace Neurite.Serialization;
 // without allocating them; values the layer's constructor checks are left to it (Build turns its exception into a
 // ModelFormatException), values State() needs are checked here first.
 
-/// <summary>Layers in order; children are named 0, 1, … as in <see cref="Sequential"/>.</summary>
+/// <summary>A <see cref="Sequential"/>: its layers in order; children (and their state-dict prefixes) are named 0, 1, … as in <see cref="Sequential"/>.</summary>
+/// <param name="Layers">The configs of the layers, first applied first (JSON <c>layers</c>).</param>
 public sealed record SequentialConfig(List<LayerConfig> Layers) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build()
     {
         var modules = new Module[Layers.Count];
@@ -25,6 +27,7 @@ public sealed record SequentialConfig(List<LayerConfig> Layers) : LayerConfig
         return new Sequential(modules);
     }
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry>? State()
     {
         var all = new List<StateEntry>();
@@ -39,17 +42,39 @@ public sealed record SequentialConfig(List<LayerConfig> Layers) : LayerConfig
     }
 }
 
+/// <summary>A <see cref="Linear"/> layer: y = x·Wᵀ + b, weight [Out, In], bias [Out].</summary>
+/// <param name="In">Input features (the last axis of the input).</param>
+/// <param name="Out">Output features.</param>
+/// <param name="Bias">Whether the layer has a bias.</param>
+/// <param name="Activation">The fused activation's text form (<c>relu</c>, <c>leaky_relu:0.01</c>, …; see <see cref="Nn.Activation.Parse"/>), or null for none (the key is then omitted).</param>
 public sealed record LinearConfig(int In, int Out, bool Bias, string? Activation = null) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new Linear(In, Out, Bias, activation: Checks.ActivationOf(Activation));
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry> State() => Bias ? [Entry("weight", Out, In), Entry("bias", Out)] : [Entry("weight", Out, In)];
 }
 
+/// <summary>A <see cref="Conv2d"/> layer: weight [Out, In / Groups, Kh, Kw], bias [Out].</summary>
+/// <param name="In">Input channels.</param>
+/// <param name="Out">Output channels.</param>
+/// <param name="Kh">Kernel height.</param>
+/// <param name="Kw">Kernel width.</param>
+/// <param name="Sh">Vertical stride.</param>
+/// <param name="Sw">Horizontal stride.</param>
+/// <param name="Padding">The padding's text form: <c>same</c>, <c>valid</c>, <c>2</c> or <c>1,2</c> (height, width; see <see cref="Nn.Padding.Parse"/>).</param>
+/// <param name="Dh">Vertical dilation.</param>
+/// <param name="Dw">Horizontal dilation.</param>
+/// <param name="Groups">Channel groups; <paramref name="In"/> and <paramref name="Out"/> must be positive multiples of it.</param>
+/// <param name="Bias">Whether the layer has a bias.</param>
+/// <param name="Activation">The fused activation's text form (<c>relu</c>, <c>leaky_relu:0.01</c>, …; see <see cref="Nn.Activation.Parse"/>), or null for none (the key is then omitted).</param>
 public sealed record Conv2dConfig(int In, int Out, int Kh, int Kw, int Sh, int Sw, string Padding, int Dh, int Dw, int Groups, bool Bias, string? Activation = null) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new Conv2d(In, Out, (Kh, Kw), (Sh, Sw), Nn.Padding.Parse(Padding), (Dh, Dw), Groups, Bias, activation: Checks.ActivationOf(Activation));
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry> State()
     {
         Checks.Groups("Conv2d", In, Out, Groups);
@@ -59,10 +84,22 @@ public sealed record Conv2dConfig(int In, int Out, int Kh, int Kw, int Sh, int S
     }
 }
 
+/// <summary>A <see cref="Conv1d"/> layer: weight [Out, In / Groups, K], bias [Out].</summary>
+/// <param name="In">Input channels.</param>
+/// <param name="Out">Output channels.</param>
+/// <param name="K">Kernel length.</param>
+/// <param name="Stride">Stride.</param>
+/// <param name="Padding">The padding's text form: <c>same</c>, <c>valid</c> or a number of zeros on each end (see <see cref="Nn.Padding.Parse"/>).</param>
+/// <param name="Dilation">Dilation.</param>
+/// <param name="Groups">Channel groups; <paramref name="In"/> and <paramref name="Out"/> must be positive multiples of it.</param>
+/// <param name="Bias">Whether the layer has a bias.</param>
+/// <param name="Activation">The fused activation's text form (<c>relu</c>, <c>leaky_relu:0.01</c>, …; see <see cref="Nn.Activation.Parse"/>), or null for none (the key is then omitted).</param>
 public sealed record Conv1dConfig(int In, int Out, int K, int Stride, string Padding, int Dilation, int Groups, bool Bias, string? Activation = null) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new Conv1d(In, Out, K, Stride, Nn.Padding.Parse(Padding), Dilation, Groups, Bias, activation: Checks.ActivationOf(Activation));
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry> State()
     {
         Checks.Groups("Conv1d", In, Out, Groups);
@@ -72,95 +109,170 @@ public sealed record Conv1dConfig(int In, int Out, int K, int Stride, string Pad
     }
 }
 
+/// <summary>A <see cref="Dropout"/> layer (no tensors).</summary>
+/// <param name="P">The probability of zeroing an element in training, in [0, 1).</param>
 public sealed record DropoutConfig(double P) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new Dropout(P);
 }
 
+/// <summary>A <see cref="Dropout2d"/> layer (no tensors).</summary>
+/// <param name="P">The probability of zeroing a whole channel in training, in [0, 1).</param>
 public sealed record Dropout2dConfig(double P) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new Dropout2d(P);
 }
 
+/// <summary>A <see cref="BatchNorm1d"/> layer: weight and bias [Features] when affine, buffers running_mean and running_var [Features].</summary>
+/// <param name="Features">The number of features (channels) normalised.</param>
+/// <param name="Eps">Added to the variance before the square root; must be positive.</param>
+/// <param name="Momentum">The running statistics' update weight, in [0, 1].</param>
+/// <param name="Affine">Whether the layer has a learned scale and shift.</param>
 public sealed record BatchNorm1dConfig(int Features, double Eps, double Momentum, bool Affine) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new BatchNorm1d(Checks.Norm("BatchNorm1d", Features, Eps, Momentum), Eps, Momentum, Affine);
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry> State() => Checks.BatchNormState(Checks.Norm("BatchNorm1d", Features, Eps, Momentum), Affine);
 }
 
+/// <summary>A <see cref="BatchNorm2d"/> layer: weight and bias [Features] when affine, buffers running_mean and running_var [Features].</summary>
+/// <param name="Features">The number of features (channels) normalised.</param>
+/// <param name="Eps">Added to the variance before the square root; must be positive.</param>
+/// <param name="Momentum">The running statistics' update weight, in [0, 1].</param>
+/// <param name="Affine">Whether the layer has a learned scale and shift.</param>
 public sealed record BatchNorm2dConfig(int Features, double Eps, double Momentum, bool Affine) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new BatchNorm2d(Checks.Norm("BatchNorm2d", Features, Eps, Momentum), Eps, Momentum, Affine);
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry> State() => Checks.BatchNormState(Checks.Norm("BatchNorm2d", Features, Eps, Momentum), Affine);
 }
 
-/// <summary>The per-feature mean and standard deviation come from the weights file (buffers "mean" and "std").</summary>
+/// <summary>A <see cref="Standardize"/> layer; the per-feature mean and standard deviation come from the weights file (buffers "mean" and "std", [Features]).</summary>
+/// <param name="Features">The number of features; must be positive.</param>
 public sealed record StandardizeConfig(int Features) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new Standardize(Features > 0 ? Features : throw new ArgumentOutOfRangeException(nameof(Features), Features, "Standardize: features must be positive"));
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry> State() => [Entry("mean", Features), Entry("std", Features)];
 }
 
+/// <summary>A <see cref="LayerNorm"/> layer: weight and bias of <paramref name="Shape"/> when affine.</summary>
+/// <param name="Shape">The normalised trailing shape.</param>
+/// <param name="Eps">Added to the variance before the square root; must be positive.</param>
+/// <param name="Affine">Whether the layer has a learned elementwise scale and shift (default true).</param>
 public sealed record LayerNormConfig(int[] Shape, double Eps, bool Affine = true) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build()
     {
         if (!(Eps > 0)) throw new ArgumentOutOfRangeException(nameof(Eps), Eps, "LayerNorm: eps must be positive");
         return new LayerNorm(Shape, Eps, Affine);
     }
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry> State() => Affine ? [Entry("weight", Shape), Entry("bias", Shape)] : [];
 }
 
+/// <summary>An <see cref="Embedding"/> table: weight [Num, Dim].</summary>
+/// <param name="Num">The number of embeddings (the vocabulary size).</param>
+/// <param name="Dim">The size of each embedding vector.</param>
 public sealed record EmbeddingConfig(int Num, int Dim) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new Embedding(Num, Dim);
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry> State() => [Entry("weight", Num, Dim)];
 }
 
+/// <summary>A <see cref="LeakyReLU"/> layer (no tensors).</summary>
+/// <param name="Alpha">The slope for negative inputs.</param>
 public sealed record LeakyReLUConfig(double Alpha) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new LeakyReLU(Alpha);
 }
 
+/// <summary>An <see cref="ELU"/> layer (no tensors).</summary>
+/// <param name="Alpha">The scale α of the negative part α(eˣ − 1).</param>
 public sealed record ELUConfig(double Alpha) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new ELU(Alpha);
 }
 
+/// <summary>A <see cref="PReLU"/> layer: weight [Num], the learned negative slopes.</summary>
+/// <param name="Num">The number of slopes: 1 (shared) or the channel count; must be positive.</param>
 public sealed record PReLUConfig(int Num) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new PReLU(Num > 0 ? Num : throw new ArgumentOutOfRangeException(nameof(Num), Num, "PReLU: num must be positive"));
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry> State() => [Entry("weight", Num)];
 }
 
+/// <summary>A <see cref="Maxout"/> layer (no tensors).</summary>
+/// <param name="Pieces">The number of pieces each output is the maximum of.</param>
 public sealed record MaxoutConfig(int Pieces) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new Maxout(Pieces);
 }
 
+/// <summary>A <see cref="MaxPool2d"/> layer (no tensors).</summary>
+/// <param name="Kh">Window height.</param>
+/// <param name="Kw">Window width.</param>
+/// <param name="Sh">Vertical stride.</param>
+/// <param name="Sw">Horizontal stride.</param>
+/// <param name="Ph">Zero rows above and below (implicit padding).</param>
+/// <param name="Pw">Zero columns left and right (implicit padding).</param>
 public sealed record MaxPool2dConfig(int Kh, int Kw, int Sh, int Sw, int Ph, int Pw) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new MaxPool2d((Kh, Kw), (Sh, Sw), (Ph, Pw));
 }
 
+/// <summary>A <see cref="AvgPool2d"/> layer (no tensors).</summary>
+/// <param name="Kh">Window height.</param>
+/// <param name="Kw">Window width.</param>
+/// <param name="Sh">Vertical stride.</param>
+/// <param name="Sw">Horizontal stride.</param>
+/// <param name="Ph">Zero rows above and below (implicit padding).</param>
+/// <param name="Pw">Zero columns left and right (implicit padding).</param>
 public sealed record AvgPool2dConfig(int Kh, int Kw, int Sh, int Sw, int Ph, int Pw) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new AvgPool2d((Kh, Kw), (Sh, Sw), (Ph, Pw));
 }
 
+/// <summary>An <see cref="AdaptiveAvgPool2d"/> layer (no tensors).</summary>
+/// <param name="H">Output height.</param>
+/// <param name="W">Output width.</param>
 public sealed record AdaptiveAvgPool2dConfig(int H, int W) : LayerConfig
 {
+    /// <inheritdoc/>
     public override Module Build() => new AdaptiveAvgPool2d(H, W);
 }
 
 /// <summary>What the three recurrent layers share: every constructor option, so the rebuilt layer has the same
 /// parameters (names, shapes, dtype) and computes the same function.</summary>
+/// <param name="Input">Input features of the first layer.</param>
+/// <param name="Hidden">Hidden state size.</param>
+/// <param name="Layers">Stacked layers, in 1..1024.</param>
+/// <param name="Bias">Whether each layer has bias_ih and bias_hh.</param>
+/// <param name="BatchFirst">Whether input and output are [N, T, *] instead of [T, N, *].</param>
+/// <param name="Dropout">Dropout between stacked layers in training.</param>
+/// <param name="Bidirectional">Whether each layer also runs backwards (tensors suffixed _reverse).</param>
+/// <param name="Dtype">The parameters' element type: <c>float32</c> or <c>float64</c>.</param>
 public abstract record RecurrentConfig(int Input, int Hidden, int Layers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, string Dtype) : LayerConfig
 {
     private protected abstract RecurrentMode Mode { get; }
@@ -172,26 +284,56 @@ public abstract record RecurrentConfig(int Input, int Hidden, int Layers, bool B
         _ => throw new ArgumentException($"{GetType().Name[..^"Config".Length]}: 'dtype' must be float32 or float64, got '{Dtype}'"),
     };
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry> State() => Checks.RecurrentState("", Mode, Input, Hidden, Layers, Bias, Bidirectional, ElementType);
 }
 
+/// <summary>An <see cref="Lstm"/> layer (4 gates).</summary>
+/// <param name="Input">Input features of the first layer.</param>
+/// <param name="Hidden">Hidden state size.</param>
+/// <param name="Layers">Stacked layers, in 1..1024.</param>
+/// <param name="Bias">Whether each layer has bias_ih and bias_hh.</param>
+/// <param name="BatchFirst">Whether input and output are [N, T, *] instead of [T, N, *].</param>
+/// <param name="Dropout">Dropout between stacked layers in training.</param>
+/// <param name="Bidirectional">Whether each layer also runs backwards (tensors suffixed _reverse).</param>
+/// <param name="Dtype">The parameters' element type: <c>float32</c> (default) or <c>float64</c>.</param>
 public sealed record LstmConfig(int Input, int Hidden, int Layers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, string Dtype = "float32")
     : RecurrentConfig(Input, Hidden, Layers, Bias, BatchFirst, Dropout, Bidirectional, Dtype)
 {
     private protected override RecurrentMode Mode => RecurrentMode.Lstm;
 
+    /// <inheritdoc/>
     public override Module Build() => new Lstm(Input, Hidden, Layers, Bias, BatchFirst, Dropout, Bidirectional, dtype: ElementType);
 }
 
+/// <summary>A <see cref="Gru"/> layer (3 gates).</summary>
+/// <param name="Input">Input features of the first layer.</param>
+/// <param name="Hidden">Hidden state size.</param>
+/// <param name="Layers">Stacked layers, in 1..1024.</param>
+/// <param name="Bias">Whether each layer has bias_ih and bias_hh.</param>
+/// <param name="BatchFirst">Whether input and output are [N, T, *] instead of [T, N, *].</param>
+/// <param name="Dropout">Dropout between stacked layers in training.</param>
+/// <param name="Bidirectional">Whether each layer also runs backwards (tensors suffixed _reverse).</param>
+/// <param name="Dtype">The parameters' element type: <c>float32</c> (default) or <c>float64</c>.</param>
 public sealed record GruConfig(int Input, int Hidden, int Layers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, string Dtype = "float32")
     : RecurrentConfig(Input, Hidden, Layers, Bias, BatchFirst, Dropout, Bidirectional, Dtype)
 {
     private protected override RecurrentMode Mode => RecurrentMode.Gru;
 
+    /// <inheritdoc/>
     public override Module Build() => new Gru(Input, Hidden, Layers, Bias, BatchFirst, Dropout, Bidirectional, dtype: ElementType);
 }
 
-/// <summary>"nonlinearity": tanh or relu, as PyTorch's nn.RNN.</summary>
+/// <summary>An Elman <see cref="Rnn"/> layer; "nonlinearity": tanh or relu, as PyTorch's nn.RNN.</summary>
+/// <param name="Input">Input features of the first layer.</param>
+/// <param name="Hidden">Hidden state size.</param>
+/// <param name="Layers">Stacked layers, in 1..1024.</param>
+/// <param name="Bias">Whether each layer has bias_ih and bias_hh.</param>
+/// <param name="BatchFirst">Whether input and output are [N, T, *] instead of [T, N, *].</param>
+/// <param name="Dropout">Dropout between stacked layers in training.</param>
+/// <param name="Bidirectional">Whether each layer also runs backwards (tensors suffixed _reverse).</param>
+/// <param name="Nonlinearity"><c>tanh</c> or <c>relu</c>.</param>
+/// <param name="Dtype">The parameters' element type: <c>float32</c> (default) or <c>float64</c>.</param>
 public sealed record RnnConfig(int Input, int Hidden, int Layers, bool Bias, bool BatchFirst, double Dropout, bool Bidirectional, string Nonlinearity, string Dtype = "float32")
     : RecurrentConfig(Input, Hidden, Layers, Bias, BatchFirst, Dropout, Bidirectional, Dtype)
 {
@@ -202,16 +344,24 @@ public sealed record RnnConfig(int Input, int Hidden, int Layers, bool Bias, boo
         _ => throw new ArgumentException($"Rnn: 'nonlinearity' must be tanh or relu, got '{Nonlinearity}'"),
     };
 
+    /// <inheritdoc/>
     public override Module Build() => new Rnn(Input, Hidden, Layers, Mode == RecurrentMode.RnnRelu, Bias, BatchFirst, Dropout, Bidirectional, dtype: ElementType);
 }
 
 /// <summary>A character language model with its vocabulary (code points in id order), so a loaded model reads and
 /// writes the same characters without the training text.</summary>
+/// <param name="Cell">The recurrent cell: <c>lstm</c>, <c>gru</c>, <c>rnn</c> or <c>rnn-relu</c>.</param>
+/// <param name="Embedding">The character embedding size.</param>
+/// <param name="Hidden">The hidden state size.</param>
+/// <param name="Layers">Stacked recurrent layers.</param>
+/// <param name="Dropout">Dropout between stacked layers in training.</param>
+/// <param name="Vocabulary">The vocabulary's Unicode code points in id order.</param>
 public sealed record CharLanguageModelConfig(string Cell, int Embedding, int Hidden, int Layers, double Dropout, int[] Vocabulary) : LayerConfig
 {
     RecurrentMode Mode => CharLanguageModelOptions.ParseCell(Cell)
         ?? throw new ArgumentException($"CharLanguageModel: 'cell' must be lstm, gru, rnn or rnn-relu, got '{Cell}'");
 
+    /// <inheritdoc/>
     public override Module Build()
     {
         CharVocabulary vocabulary;
@@ -220,6 +370,7 @@ public sealed record CharLanguageModelConfig(string Cell, int Embedding, int Hid
         return new CharLanguageModel(vocabulary, new CharLanguageModelOptions(Embedding, Hidden, Layers, Dropout, Mode));
     }
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry> State()
     {
         int v = Vocabulary.Length;
@@ -231,9 +382,22 @@ public sealed record CharLanguageModelConfig(string Cell, int Embedding, int Hid
 /// <summary>An encoder–decoder (<see cref="Seq2SeqModel"/>) with both vocabularies (their JSON) and tokenizers, so a
 /// loaded model reads source text and writes target text without the training data. "cell": lstm or gru;
 /// "attention": additive, dot, general or none; "*_tokens": words or chars.</summary>
+/// <param name="Cell"><c>lstm</c> or <c>gru</c>.</param>
+/// <param name="Embedding">The embedding size of both vocabularies, in 1..65536.</param>
+/// <param name="Hidden">The hidden state size, in 1..65536.</param>
+/// <param name="Bidirectional">Whether the encoder is bidirectional (its final states are bridged to the decoder's size).</param>
+/// <param name="Attention"><c>additive</c>, <c>dot</c>, <c>general</c> or <c>none</c>.</param>
+/// <param name="InputFeeding">Whether the previous attentional vector is fed into the decoder's next step (Luong).</param>
+/// <param name="SourceTokens">How source text is split: <c>words</c> or <c>chars</c>.</param>
+/// <param name="SourceLowercase">Whether source text is lowercased before tokenizing.</param>
+/// <param name="TargetTokens">How target text is split: <c>words</c> or <c>chars</c>.</param>
+/// <param name="TargetLowercase">Whether target text is lowercased before tokenizing.</param>
+/// <param name="SourceVocabulary">The source vocabulary's JSON (<see cref="Data.Text.Vocabulary.ToJson"/>).</param>
+/// <param name="TargetVocabulary">The target vocabulary's JSON.</param>
 public sealed record Seq2SeqConfig(string Cell, int Embedding, int Hidden, bool Bidirectional, string Attention, bool InputFeeding,
     string SourceTokens, bool SourceLowercase, string TargetTokens, bool TargetLowercase, string SourceVocabulary, string TargetVocabulary) : LayerConfig
 {
+    /// <summary>The config of a built model: its options, tokenizers and vocabularies.</summary>
     public static Seq2SeqConfig Of(Seq2SeqModel m) => new(m.Options.CellName, m.Options.EmbeddingDim, m.Options.HiddenSize, m.Options.Bidirectional,
         m.Options.AttentionName, m.Options.InputFeeding, UnitName(m.SourceTokenizer.Unit), m.SourceTokenizer.Lowercase, UnitName(m.TargetTokenizer.Unit),
         m.TargetTokenizer.Lowercase, m.SourceVocabulary.ToJson(), m.TargetVocabulary.ToJson());
@@ -260,10 +424,12 @@ public sealed record Seq2SeqConfig(string Cell, int Embedding, int Hidden, bool 
         }
     }
 
+    /// <inheritdoc/>
     public override Module Build() => new Seq2SeqModel(Data.Text.Vocabulary.FromJson(SourceVocabulary, "Seq2Seq 'source_vocabulary'"),
         Data.Text.Vocabulary.FromJson(TargetVocabulary, "Seq2Seq 'target_vocabulary'"), Options,
         new Tokenizer(UnitOf(SourceTokens, "source_tokens"), SourceLowercase), new Tokenizer(UnitOf(TargetTokens, "target_tokens"), TargetLowercase));
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry> State()
     {
         var o = Options;
@@ -298,20 +464,32 @@ public sealed record Seq2SeqConfig(string Cell, int Embedding, int Hidden, bool 
 
 /// <summary>A network of the model zoo by name and options (<see cref="Zoo.Create"/>): its blocks are not layers
 /// of the table, so its tensors are known only once it is built.</summary>
+/// <param name="Name">The zoo name (<c>lenet5</c>, <c>resnet18</c>, …; see <see cref="Zoo"/>).</param>
+/// <param name="InChannels">Input channels.</param>
+/// <param name="Classes">Output classes.</param>
+/// <param name="InputSize">Input height and width in pixels.</param>
+/// <param name="Width">The channel-count multiplier.</param>
+/// <param name="BatchNorm">Whether batch normalisation is used.</param>
+/// <param name="Dropout">The dropout probability (where the network has dropout: classifier, or after pooling in NiN).</param>
 public sealed record ZooConfig(string Name, int InChannels, int Classes, int InputSize, double Width, bool BatchNorm, double Dropout) : LayerConfig
 {
+    /// <summary>The config of zoo network <paramref name="name"/> built with <paramref name="o"/>.</summary>
     public static ZooConfig Of(string name, VisionOptions o) => new(name, o.InChannels, o.Classes, o.InputSize, o.Width, o.BatchNorm, o.Dropout);
 
+    /// <summary>The options the network is built with.</summary>
     public VisionOptions Options => new(InChannels, Classes, InputSize, Width, BatchNorm, Dropout);
 
+    /// <inheritdoc/>
     public override Module Build() => Zoo.Create(Name, Options);
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry>? State() => null;
 }
 
 /// <summary>A layer without options (ReLU, Flatten, …).</summary>
 public sealed record Plain<TModule>() : LayerConfig where TModule : Module, new()
 {
+    /// <inheritdoc/>
     public override Module Build() => new TModule();
 }
 

@@ -21,6 +21,7 @@ public sealed record LoadedModel(Module Model, LayerConfig Architecture, ModelIn
 /// </remarks>
 public static class ModelFile
 {
+    /// <summary>The value of the metadata field <c>format</c> that marks a safetensors file as a Neurite model; loading refuses a file without it.</summary>
     public const string Format = "neurite-model";
     const long MaxLegacyArchitectureBytes = 16 << 20;
 

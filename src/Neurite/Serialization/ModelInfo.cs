@@ -34,11 +34,13 @@ public sealed record ModelInfo
     /// <summary>The shape of one input sample, e.g. [1, 28, 28] or [64].</summary>
     public int[]? InputShape { get; init; }
 
+    /// <summary>The random seed training used (initialisation, shuffling, the split), or null.</summary>
     public ulong? Seed { get; init; }
 
     /// <summary>The data set's name ("digits", "fashion-mnist") or the CSV file's name.</summary>
     public string? Dataset { get; init; }
 
+    /// <summary>How the data was split into train, validation and test rows, so the same test rows can be recovered; or null.</summary>
     public SplitInfo? Split { get; init; }
 
     /// <summary>The metadata keys this record writes; anything else in a file's metadata is kept in <see cref="Extra"/>.</summary>

@@ -9,6 +9,8 @@ namespace Neurite.Serialization;
 /// </summary>
 public static class ModelJson
 {
+    /// <summary>The architecture of <paramref name="model"/> as indented JSON (no weights).</summary>
+    /// <exception cref="NotSupportedException">A layer type that is not in <see cref="LayerConfigs"/>' table (a user's own module, a zoo block).</exception>
     public static string ToJson(Module model) => LayerConfigs.ToJson(LayerConfigs.Describe(model));
 
     /// <summary>Rebuilds a model from <see cref="ToJson"/>'s output (weights freshly initialised).</summary>

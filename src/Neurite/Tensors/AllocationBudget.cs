@@ -35,6 +35,7 @@ public static class AllocationBudget
     /// <summary>Restores the budget that was in force before <see cref="Limit"/>.</summary>
     public readonly struct Scope(bool wasActive, long previous) : IDisposable
     {
+        /// <summary>Ends the scope: the budget (or its absence) in force before <see cref="Limit"/> applies again.</summary>
         public void Dispose() => (active, remaining) = (wasActive, previous);
     }
 }

@@ -55,11 +55,15 @@ public sealed partial class Tensor
     /// <summary>A tensor of zeros.</summary>
     public static Tensor Zeros(params int[] shape) => Zeros(shape, DType.Float32);
 
+    /// <summary>A contiguous tensor of zeros of the given shape and dtype (<c>torch.zeros</c>).</summary>
+    /// <exception cref="ArgumentException">A negative dimension.</exception>
     public static Tensor Zeros(int[] shape, DType dtype) => Empty(CheckShape("zeros", shape), dtype);
 
     /// <summary>A tensor of ones.</summary>
     public static Tensor Ones(params int[] shape) => Full(shape, 1.0, DType.Float32);
 
+    /// <summary>A contiguous tensor of ones of the given shape and dtype (<c>torch.ones</c>).</summary>
+    /// <exception cref="ArgumentException">A negative dimension.</exception>
     public static Tensor Ones(int[] shape, DType dtype) => Full(shape, 1.0, dtype);
 
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
@@ -70,8 +74,10 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>Zeros of <paramref name="t"/>'s shape and dtype, contiguous and without gradient (<c>torch.zeros_like</c>).</summary>
     public static Tensor ZerosLike(Tensor t) => Empty(t.shape, t.DType);
 
+    /// <summary>Ones of <paramref name="t"/>'s shape and dtype, contiguous and without gradient (<c>torch.ones_like</c>).</summary>
     public static Tensor OnesLike(Tensor t) => Full(t.shape, 1.0, t.DType);
 
     /// <summary>A 0-dimensional tensor holding <paramref name="value"/>.</summary>
@@ -94,6 +100,7 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>0, 1, … below <paramref name="end"/> (<c>torch.arange(end)</c>): <c>Arange(4)</c> is [0, 1, 2, 3].</summary>
     public static Tensor Arange(double end, DType dtype = DType.Float32) => Arange(0, end, 1, dtype);
 
     /// <summary><paramref name="steps"/> evenly spaced values from start to end inclusive.</summary>
@@ -118,6 +125,7 @@ public sealed partial class Tensor
     /// <summary>Uniform samples in [0, 1).</summary>
     public static Tensor Rand(int[] shape, Generator? generator = null, DType dtype = DType.Float32) => Uniform(shape, 0, 1, generator, dtype);
 
+    /// <summary>Float32 uniform samples in [0, 1) from <see cref="Generator.Default"/> (<c>torch.rand</c>).</summary>
     public static Tensor Rand(params int[] shape) => Uniform(shape, 0, 1);
 
     /// <summary>Uniform samples in [low, high).</summary>
@@ -141,6 +149,7 @@ public sealed partial class Tensor
     /// <summary>Standard normal samples.</summary>
     public static Tensor Randn(int[] shape, Generator? generator = null, DType dtype = DType.Float32) => Normal(shape, 0, 1, generator, dtype);
 
+    /// <summary>Float32 standard normal samples from <see cref="Generator.Default"/> (<c>torch.randn</c>).</summary>
     public static Tensor Randn(params int[] shape) => Normal(shape, 0, 1);
 
     /// <summary>Normal samples with the given mean and standard deviation.</summary>
@@ -168,10 +177,16 @@ public sealed partial class Tensor
     /// <summary>A tensor over a copy of <paramref name="values"/>, with the given shape (default: 1-D).</summary>
     public static Tensor FromArray(float[] values, params int[] shape) => FromData((float[])values.Clone(), DType.Float32, shape);
 
+    /// <summary>A <see cref="DType.Float64"/> tensor over a copy of <paramref name="values"/>, with the given shape (default: 1-D).</summary>
+    /// <exception cref="ShapeException">The shape does not hold exactly <c>values.Length</c> elements.</exception>
     public static Tensor FromArray(double[] values, params int[] shape) => FromData((double[])values.Clone(), DType.Float64, shape);
 
+    /// <summary>An <see cref="DType.Int64"/> tensor over a copy of <paramref name="values"/>, with the given shape (default: 1-D).</summary>
+    /// <exception cref="ShapeException">The shape does not hold exactly <c>values.Length</c> elements.</exception>
     public static Tensor FromArray(long[] values, params int[] shape) => FromData((long[])values.Clone(), DType.Int64, shape);
 
+    /// <summary>An <see cref="DType.Int64"/> tensor of <paramref name="values"/> widened to long (class labels, indices), with the given shape (default: 1-D).</summary>
+    /// <exception cref="ShapeException">The shape does not hold exactly <c>values.Length</c> elements.</exception>
     public static Tensor FromArray(int[] values, params int[] shape) => FromData(Array.ConvertAll(values, v => (long)v), DType.Int64, shape);
 
     /// <summary>A matrix from a C# 2-D array.</summary>
@@ -182,6 +197,7 @@ public sealed partial class Tensor
         return new Tensor(flat, DType.Float32, [values.GetLength(0), values.GetLength(1)]);
     }
 
+    /// <summary>A <see cref="DType.Float64"/> matrix [rows, columns] from a copy of a C# 2-D array.</summary>
     public static Tensor FromArray(double[,] values)
     {
         var flat = new double[values.Length];

@@ -11,6 +11,9 @@ public sealed partial class Tensor
     const int LineWidth = 80;         // rows longer than this wrap, like PyTorch
     const string Prefix = "tensor(";
 
+    /// <summary>The values as PyTorch prints them: <c>tensor([[1., 2.], [3., 4.]])</c>, wrapped at 80 columns, tensors over
+    /// 1000 elements summarised with 3 items at each edge; then <c>dtype=</c> for float64, and <c>grad_fn=</c> or
+    /// <c>requires_grad=True</c>.</summary>
     public override string ToString()
     {
         var values = ToDoubleArray();

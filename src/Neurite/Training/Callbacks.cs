@@ -5,9 +5,18 @@ namespace Neurite.Training;
 /// <summary>Hooks into <c>Trainer.Fit</c>: override what you need. Call <see cref="Trainer.Stop"/> to end training.</summary>
 public abstract class Callback
 {
+    /// <summary>Called once when <c>Fit</c> starts, before the first epoch.</summary>
     public virtual void OnTrainBegin(Trainer trainer) { }
+    /// <summary>Called after each optimizer step.</summary>
+    /// <param name="trainer">The trainer.</param>
+    /// <param name="epoch">The epoch, counted from 1 (continuing after <c>initialEpoch</c>).</param>
+    /// <param name="batch">The batch within the epoch, counted from 1.</param>
+    /// <param name="loss">The batch's loss, penalties included.</param>
+    /// <param name="samples">The number of samples in the batch (its first dimension).</param>
     public virtual void OnBatchEnd(Trainer trainer, int epoch, int batch, double loss, int samples) { }
+    /// <summary>Called after each completed epoch (and its validation), with its result; not for an epoch cut short.</summary>
     public virtual void OnEpochEnd(Trainer trainer, EpochResult result) { }
+    /// <summary>Called once when <c>Fit</c> ends, also after early stopping, divergence or cancellation.</summary>
     public virtual void OnTrainEnd(Trainer trainer, History history) { }
 }
 
@@ -23,11 +32,14 @@ public sealed class EarlyStopping(int patience = 5, double minDelta = 0, bool re
     int wait;
     Dictionary<string, Tensor>? bestState;
 
+    /// <summary>The epoch with the lowest loss so far (0 before any finite one).</summary>
     public int BestEpoch { get; private set; }
 
     /// <summary>Starts afresh, so one instance can serve several <c>Trainer.Fit</c> calls.</summary>
     public override void OnTrainBegin(Trainer trainer) => (best, wait, bestState, BestEpoch) = (double.PositiveInfinity, 0, null, 0);
 
+    /// <summary>Records an improvement (a finite loss below best − minDelta with finite weights, snapshotting the weights when
+    /// restoring), or counts an epoch without one and stops the trainer after <c>patience</c> of them in a row.</summary>
     public override void OnEpochEnd(Trainer trainer, EpochResult result)
     {
         double value = result.ValLoss ?? result.TrainLoss;
@@ -41,6 +53,7 @@ public sealed class EarlyStopping(int patience = 5, double minDelta = 0, bool re
             trainer.Stop($"early stopping: no improvement for {patience} epochs (best {(result.ValLoss is null ? "train" : "validation")} loss {best:g5} at epoch {BestEpoch})");
     }
 
+    /// <summary>With <c>restoreBestWeights</c>, loads the best epoch's weights and buffers back into the model.</summary>
     public override void OnTrainEnd(Trainer trainer, History history)
     {
         if (restoreBestWeights && bestState is not null) trainer.Model.LoadStateDict(bestState);
@@ -56,6 +69,7 @@ public sealed class EarlyStopping(int patience = 5, double minDelta = 0, bool re
 /// <summary>Steps a learning-rate schedule after every epoch (ReduceLROnPlateau gets the validation or training loss).</summary>
 public sealed class SchedulerCallback(LrScheduler scheduler) : Callback
 {
+    /// <summary><c>Step()</c> on the schedule, or <c>Step(loss)</c> for <see cref="ReduceLROnPlateau"/> (validation loss, else training loss).</summary>
     public override void OnEpochEnd(Trainer trainer, EpochResult result)
     {
         if (scheduler is ReduceLROnPlateau plateau) plateau.Step(result.ValLoss ?? result.TrainLoss);
@@ -66,6 +80,7 @@ public sealed class SchedulerCallback(LrScheduler scheduler) : Callback
 /// <summary>Writes the history to a CSV or JSON file after every epoch (atomically).</summary>
 public sealed class HistoryWriter(string path) : Callback
 {
+    /// <summary>Rewrites the file with every epoch so far: CSV when the path ends in .csv, else JSON.</summary>
     public override void OnEpochEnd(Trainer trainer, EpochResult result) => trainer.History.Save(path);
 }
 
@@ -74,6 +89,7 @@ public sealed class PlainProgress(TextWriter? output = null) : Callback
 {
     readonly TextWriter output = output ?? Console.Out;
 
+    /// <summary>Writes <see cref="Format"/>'s line to the output (default <see cref="Console.Out"/>).</summary>
     public override void OnEpochEnd(Trainer trainer, EpochResult r) => output.WriteLine(Format(r, trainer.Epochs));
 
     /// <summary>The one-line summary of an epoch.</summary>

@@ -30,6 +30,14 @@ public static class Checkpoint
         return tensors;
     }
 
+    /// <summary>Writes the checkpoint to <paramref name="path"/> atomically: <see cref="StateTensors"/> and the metadata
+    /// (format, epoch, optimizer type and step count, each group's learning rate, the scheduler's and generator's state).</summary>
+    /// <param name="path">The safetensors file to write.</param>
+    /// <param name="model">The model whose weights and buffers are saved.</param>
+    /// <param name="optimizer">The optimizer whose per-parameter state is saved.</param>
+    /// <param name="epoch">The epoch just finished, returned by <see cref="Load"/>.</param>
+    /// <param name="scheduler">The learning-rate schedule to save, or null.</param>
+    /// <param name="generator">The random generator to save; default <see cref="Generator.Default"/>.</param>
     public static void Save(string path, Module model, Optimizer optimizer, int epoch, LrScheduler? scheduler = null, Generator? generator = null)
     {
         var tensors = StateTensors(model, optimizer);
@@ -225,6 +233,7 @@ public sealed class CheckpointCallback(string path, int every = 1, LrScheduler? 
 {
     readonly int every = every > 0 ? every : throw new ArgumentOutOfRangeException(nameof(every), every, "CheckpointCallback: every must be positive");
 
+    /// <summary>Saves when the epoch is a multiple of <c>every</c> or the last of <c>Fit</c>, overwriting the same file.</summary>
     public override void OnEpochEnd(Trainer trainer, EpochResult result)
     {
         if (result.Epoch % every == 0 || result.Epoch == trainer.Epochs)

@@ -31,6 +31,7 @@ public sealed class History
 {
     readonly List<EpochResult> epochs = [];
 
+    /// <summary>The completed epochs' results, in order.</summary>
     public IReadOnlyList<EpochResult> Epochs => epochs;
 
     /// <summary>Why training stopped early (early stopping, the divergence guard, cancellation), or null.</summary>
@@ -50,6 +51,8 @@ public sealed class History
 
     internal void Add(EpochResult result) => epochs.Add(result);
 
+    /// <summary>One header line <c>epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,seconds,samples_per_s</c> and one line
+    /// per epoch (invariant culture, round-trip numbers; a missing value is empty).</summary>
     public string ToCsv()
     {
         var sb = new StringBuilder("epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,seconds,samples_per_s\n");

@@ -27,8 +27,11 @@ namespace Neurite.Training;
 /// </remarks>
 public sealed class Trainer(Module model, Loss loss, Optimizer optimizer)
 {
+    /// <summary>The model being trained.</summary>
     public Module Model { get; } = model;
+    /// <summary>The loss minimised (its mean over each batch, with the default reduction).</summary>
     public Loss Loss { get; } = loss;
+    /// <summary>The optimizer stepping the model's parameters.</summary>
     public Optimizer Optimizer { get; } = optimizer;
 
     /// <summary>λ of an L1 penalty on the weights (biases excluded), 0 for none.</summary>

@@ -25,6 +25,9 @@ public enum TokenUnit
 /// </summary>
 public sealed record Tokenizer(TokenUnit Unit = TokenUnit.Words, bool Lowercase = false)
 {
+    /// <summary>The tokens of <paramref name="text"/> by <see cref="Unit"/>, lowercased first when <see cref="Lowercase"/>; whitespace
+    /// separates words and is dropped, except in <see cref="TokenUnit.Characters"/> mode where every character is kept.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     public string[] Tokenize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -18,7 +18,11 @@ namespace Neurite.Data.Text;
 /// </summary>
 public sealed class Vocabulary
 {
+    /// <summary>The reserved tokens, in id order: <c>&lt;pad&gt;</c> (padding), <c>&lt;unk&gt;</c> (out of vocabulary),
+    /// <c>&lt;s&gt;</c> (start of sequence) and <c>&lt;/s&gt;</c> (end of sequence).</summary>
     public const string Pad = "<pad>", Unknown = "<unk>", Start = "<s>", End = "</s>";
+    /// <summary>The ids of the reserved tokens (<c>&lt;pad&gt;</c> 0, <c>&lt;unk&gt;</c> 1, <c>&lt;s&gt;</c> 2, <c>&lt;/s&gt;</c> 3), and
+    /// <see cref="Reserved"/> = 4, their number: the first id of an ordinary token.</summary>
     public const int PadId = 0, UnknownId = 1, StartId = 2, EndId = 3, Reserved = 4;
 
     readonly string[] tokens;
@@ -58,6 +62,8 @@ public sealed class Vocabulary
     /// <summary>All tokens, reserved ones included (the size of an embedding or output layer).</summary>
     public int Count => tokens.Length;
 
+    /// <summary>The token with id <paramref name="id"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="id"/> is outside 0 … Count − 1.</exception>
     public string Token(int id) => (uint)id < (uint)tokens.Length ? tokens[id]
         : throw new ArgumentOutOfRangeException(nameof(id), id, $"Vocabulary: id must be in 0..{tokens.Length - 1}");
 
@@ -65,6 +71,7 @@ public sealed class Vocabulary
     public long CountOf(int id) => (uint)id < (uint)counts.Length ? counts[id]
         : throw new ArgumentOutOfRangeException(nameof(id), id, $"Vocabulary: id must be in 0..{counts.Length - 1}");
 
+    /// <summary>Whether <paramref name="token"/> has an id of its own (case-sensitive, ordinal; reserved tokens included).</summary>
     public bool Contains(string token) => ids.ContainsKey(token);
 
     /// <summary>The token's id, or <see cref="UnknownId"/>.</summary>

@@ -9,6 +9,9 @@ namespace Neurite.Nn.Zoo;
 /// </summary>
 public static class AlexNet
 {
+    /// <summary>The network, [N, InChannels, InputSize, InputSize] → [N, Classes] logits. Default options: 3 channels, 224×224,
+    /// 1000 classes, dropout 0.5; the batch-norm option is ignored.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option out of range (see <see cref="VisionOptions.Validated"/>).</exception>
     public static Sequential Create(VisionOptions? options = null)
     {
         var o = (options ?? new VisionOptions()).Validated("alexnet");

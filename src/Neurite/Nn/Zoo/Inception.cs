@@ -9,8 +9,18 @@ public sealed class InceptionBlock : Module
 {
     readonly Sequential b1, b3, b5, pool;
 
+    /// <summary>Channels of the output: c1 + c3 + c5 + proj.</summary>
     public int OutChannels { get; }
 
+    /// <summary>A block with GoogLeNet's channel parameters (e.g. 3a: 192 → 64, 96, 128, 16, 32, 32).</summary>
+    /// <param name="inChannels">Channels of the input.</param>
+    /// <param name="c1">Output channels of the 1×1 branch.</param>
+    /// <param name="r3">Channels of the 1×1 reduction before the 3×3.</param>
+    /// <param name="c3">Output channels of the 3×3 branch.</param>
+    /// <param name="r5">Channels of the 1×1 reduction before the 5×5.</param>
+    /// <param name="c5">Output channels of the 5×5 branch.</param>
+    /// <param name="proj">Output channels of the 1×1 projection after the 3×3 max pool.</param>
+    /// <param name="batchNorm">Whether each convolution is followed by batch norm (then it has no bias).</param>
     public InceptionBlock(int inChannels, int c1, int r3, int c3, int r5, int c5, int proj, bool batchNorm = true)
     {
         b1 = RegisterModule("branch1", new Sequential(Conv(inChannels, c1, 1, batchNorm)));
@@ -24,8 +34,10 @@ public sealed class InceptionBlock : Module
         ? [new Conv2d(inC, outC, k, padding: k / 2, bias: false), new BatchNorm2d(outC), new ReLU()]
         : [new Conv2d(inC, outC, k, padding: k / 2), new ReLU()];
 
+    /// <summary>[N, in, H, W] → [N, OutChannels, H, W]: the four branches (all keeping H and W) concatenated along the channels.</summary>
     public override Tensor Forward(Tensor x) => Tensor.Concat([b1.Forward(x), b3.Forward(x), b5.Forward(x), pool.Forward(x)], 1);
 
+    /// <summary>E.g. <c>InceptionBlock(→ 256)</c>.</summary>
     public override string Describe() => $"InceptionBlock(→ {OutChannels})";
 }
 
@@ -36,6 +48,9 @@ public sealed class InceptionBlock : Module
 /// </summary>
 public static class Inception
 {
+    /// <summary>The network, [N, InChannels, InputSize, InputSize] → [N, Classes] logits. Default options: 3 channels, 32×32,
+    /// 10 classes, batch norm, dropout 0.2.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option out of range (see <see cref="VisionOptions.Validated"/>).</exception>
     public static Sequential Create(VisionOptions? options = null)
     {
         var o = (options ?? new VisionOptions(InChannels: 3, Classes: 10, InputSize: 32, BatchNorm: true, Dropout: 0.2)).Validated("inception");

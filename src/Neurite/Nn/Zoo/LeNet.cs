@@ -7,6 +7,10 @@ namespace Neurite.Nn.Zoo;
 /// </summary>
 public static class LeNet
 {
+    /// <summary>The network, [N, InChannels, InputSize, InputSize] → [N, Classes] logits. Default options: 1 channel, 28×28,
+    /// 10 classes, no dropout (dropout &gt; 0 adds one after the 120-unit layer); the batch-norm option is ignored.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option out of range (see <see cref="VisionOptions.Validated"/>).</exception>
+    /// <exception cref="ArgumentException">The input is too small for the two 5×5 convolutions and poolings.</exception>
     public static Sequential Create(VisionOptions? options = null)
     {
         var o = (options ?? new VisionOptions(InChannels: 1, Classes: 10, InputSize: 28, Dropout: 0)).Validated("lenet5");

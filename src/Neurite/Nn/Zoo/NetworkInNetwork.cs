@@ -7,6 +7,9 @@ namespace Neurite.Nn.Zoo;
 /// </summary>
 public static class NetworkInNetwork
 {
+    /// <summary>The network, [N, InChannels, InputSize, InputSize] → [N, Classes] logits (the class maps averaged). Default
+    /// options: 3 channels, 32×32, 10 classes, dropout 0.5 after each pooling; batch norm after every convolution when asked.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option out of range (see <see cref="VisionOptions.Validated"/>).</exception>
     public static Sequential Create(VisionOptions? options = null)
     {
         var o = (options ?? new VisionOptions(InChannels: 3, Classes: 10, InputSize: 32)).Validated("nin");

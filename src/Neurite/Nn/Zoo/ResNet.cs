@@ -7,11 +7,16 @@ namespace Neurite.Nn.Zoo;
 /// </summary>
 public sealed class BasicBlock : Module
 {
+    /// <summary>Output channels per <c>channels</c>: 1 (the block outputs <c>channels</c>).</summary>
     public const int Expansion = 1;
     readonly Conv2d conv1, conv2;
     readonly BatchNorm2d bn1, bn2;
     readonly Sequential? shortcut;
 
+    /// <summary>Two 3×3 convolutions (the first with <paramref name="stride"/>), each with batch norm, and the shortcut.</summary>
+    /// <param name="inChannels">Channels of the input.</param>
+    /// <param name="channels">Channels of both convolutions and of the output.</param>
+    /// <param name="stride">Stride of the first convolution and the shortcut (2 halves H and W).</param>
     public BasicBlock(int inChannels, int channels, int stride = 1)
     {
         conv1 = RegisterModule("conv1", new Conv2d(inChannels, channels, 3, stride: stride, padding: 1, bias: false));
@@ -22,6 +27,7 @@ public sealed class BasicBlock : Module
             shortcut = RegisterModule("downsample", new Sequential(new Conv2d(inChannels, channels, 1, stride: stride, bias: false), new BatchNorm2d(channels)));
     }
 
+    /// <summary>[N, in, H, W] → [N, channels, ⌈H/stride⌉, ⌈W/stride⌉]: relu(residual(x) + shortcut(x)).</summary>
     public override Tensor Forward(Tensor x)
     {
         var y = bn1.Forward(conv1.Forward(x)).Relu();
@@ -29,6 +35,7 @@ public sealed class BasicBlock : Module
         return y.Add(shortcut?.Forward(x) ?? x).Relu();
     }
 
+    /// <summary>E.g. <c>BasicBlock(64 → 128, s=2)</c>.</summary>
     public override string Describe() => $"BasicBlock({conv1.InChannels} → {conv2.OutChannels}, s={conv1.Stride.Item1})";
 }
 
@@ -38,11 +45,17 @@ public sealed class BasicBlock : Module
 /// </summary>
 public sealed class Bottleneck : Module
 {
+    /// <summary>Output channels per <c>channels</c>: 4 (the last 1×1 convolution expands to 4·channels).</summary>
     public const int Expansion = 4;
     readonly Conv2d conv1, conv2, conv3;
     readonly BatchNorm2d bn1, bn2, bn3;
     readonly Sequential? shortcut;
 
+    /// <summary>1×1 (to <paramref name="channels"/>) – 3×3 with <paramref name="stride"/> – 1×1 (to 4·channels), each with batch
+    /// norm, and the shortcut (the stride on the 3×3, as torchvision's ResNet v1.5).</summary>
+    /// <param name="inChannels">Channels of the input.</param>
+    /// <param name="channels">Channels of the inner convolutions; the block outputs <see cref="Expansion"/>·channels.</param>
+    /// <param name="stride">Stride of the 3×3 convolution and the shortcut.</param>
     public Bottleneck(int inChannels, int channels, int stride = 1)
     {
         int outChannels = channels * Expansion;
@@ -56,6 +69,7 @@ public sealed class Bottleneck : Module
             shortcut = RegisterModule("downsample", new Sequential(new Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), new BatchNorm2d(outChannels)));
     }
 
+    /// <summary>[N, in, H, W] → [N, 4·channels, ⌈H/stride⌉, ⌈W/stride⌉]: relu(residual(x) + shortcut(x)).</summary>
     public override Tensor Forward(Tensor x)
     {
         var y = bn1.Forward(conv1.Forward(x)).Relu();
@@ -64,6 +78,7 @@ public sealed class Bottleneck : Module
         return y.Add(shortcut?.Forward(x) ?? x).Relu();
     }
 
+    /// <summary>E.g. <c>Bottleneck(256 → 512, s=2)</c>.</summary>
     public override string Describe() => $"Bottleneck({conv1.InChannels} → {conv3.OutChannels}, s={conv2.Stride.Item1})";
 }
 
@@ -75,10 +90,20 @@ public sealed class Bottleneck : Module
 /// </summary>
 public static class ResNet
 {
+    /// <summary>ResNet-18 (<c>torchvision.models.resnet18</c>): basic blocks [2, 2, 2, 2] at 64, 128, 256, 512 channels.
+    /// Default options: 3 channels, 224×224, 1000 classes. Batch norm is always used; the dropout option is ignored.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option out of range (see <see cref="VisionOptions.Validated"/>).</exception>
     public static Sequential ResNet18(VisionOptions? options = null) => ImageNetStyle(options, [2, 2, 2, 2], bottleneck: false, "resnet18");
 
+    /// <summary>ResNet-50 (<c>torchvision.models.resnet50</c>): bottleneck blocks [3, 4, 6, 3], output 256 … 2048 channels.
+    /// Default options: 3 channels, 224×224, 1000 classes. Batch norm is always used; the dropout option is ignored.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option out of range (see <see cref="VisionOptions.Validated"/>).</exception>
     public static Sequential ResNet50(VisionOptions? options = null) => ImageNetStyle(options, [3, 4, 6, 3], bottleneck: true, "resnet50");
 
+    /// <summary>ResNet-20 for CIFAR (He et al. §4.2): three stages of three basic blocks at 16, 32, 64 channels
+    /// (1×1 projection shortcuts). Default options: 3 channels, 32×32, 10 classes. Batch norm is always used; the dropout option is ignored.</summary>
+    /// <example><code>var net = ResNet.ResNet20();  // [N, 3, 32, 32] → [N, 10]</code></example>
+    /// <exception cref="ArgumentOutOfRangeException">An option out of range (see <see cref="VisionOptions.Validated"/>).</exception>
     public static Sequential ResNet20(VisionOptions? options = null)
     {
         var o = (options ?? new VisionOptions(InChannels: 3, Classes: 10, InputSize: 32)).Validated("resnet20");

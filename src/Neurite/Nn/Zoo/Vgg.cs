@@ -13,6 +13,12 @@ public static class Vgg
     /// <summary>Configuration D.</summary>
     public static readonly int[] Vgg16 = [64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0];
 
+    /// <summary>The VGG network of <paramref name="config"/> (<see cref="Vgg11"/>, <see cref="Vgg16"/> or your own list), like
+    /// <c>torchvision.models.vgg16</c> (or <c>vgg16_bn</c> with batch norm): [N, InChannels, InputSize, InputSize] → [N, Classes] logits.
+    /// Default options: 3 channels, 224×224, 1000 classes, dropout 0.5.</summary>
+    /// <param name="config">Channel counts of the 3×3 convolutions in order, 0 for a 2×2 max pool.</param>
+    /// <param name="options">Input, classes, width, batch norm and dropout.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option out of range (see <see cref="VisionOptions.Validated"/>).</exception>
     public static Sequential Create(int[] config, VisionOptions? options = null)
     {
         var o = (options ?? new VisionOptions()).Validated("vgg");

@@ -42,8 +42,13 @@ public static class Zoo
         ("inception", Inception.Create),
     ];
 
+    /// <summary>The names <see cref="Create"/> accepts: lenet5, alexnet, vgg11, vgg16, resnet18, resnet20, resnet50, nin, inception.</summary>
     public static readonly string[] Names = Table.Select(t => t.Name).ToArray();
 
+    /// <summary>The network named <paramref name="name"/> (exact, lower case) built with <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentException">An unknown name; the message lists <see cref="Names"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option out of range.</exception>
+    /// <example><code>var net = Zoo.Create("resnet20", new VisionOptions(Classes: 10, InputSize: 32));</code></example>
     public static Module Create(string name, VisionOptions options) =>
         Table.FirstOrDefault(t => t.Name == name).Create?.Invoke(options)
         ?? throw new ArgumentException($"zoo: unknown model '{name}'. Valid: {string.Join(", ", Names)}");
