@@ -96,7 +96,7 @@ public sealed class Conv2d : Module, IActivatable
     };
 
     /// <summary>The padding on each side for this input, after checking that the input fits.</summary>
-    (int, int, int, int) PaddingFor(Tensor x)
+    internal (int, int, int, int) PaddingFor(Tensor x)
     {
         if (x.Rank != 4 || x.Shape[1] != InChannels)
             throw new ShapeException($"{Name} expects [N, {InChannels}, H, W]{ConvChecks.MinSize(this)}, got {ConvChecks.Format(x)}");

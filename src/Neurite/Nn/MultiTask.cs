@@ -50,6 +50,7 @@ public sealed class MultiTask : Module
         return Tensor.Concat(outputs, outputs[0].Rank - 1);
     }
 
+    /// <inheritdoc/>
     public override string Describe() => $"MultiTask({heads.Length} heads)";
 }
 

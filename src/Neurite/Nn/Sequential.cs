@@ -35,8 +35,17 @@ public sealed class Sequential : Module
     /// as one fused op with the same values and gradients.</summary>
     public override Tensor Forward(Tensor x)
     {
+        bool fold = Folding.Applies(this, x);
         for (int i = 0; i < layers.Count; i++)
         {
+            // In evaluation without a graph, Conv2d then BatchNorm2d (then a ReLU) is one convolution (Folding).
+            if (fold && layers[i] is Conv2d { Activation.IsNone: true } conv && i + 1 < layers.Count && layers[i + 1] is BatchNorm2d bn)
+            {
+                bool relu = i + 2 < layers.Count && layers[i + 2] is ReLU;
+                x = Folding.ConvBn(conv, bn, x, relu ? Activation.ReLU : Activation.None);
+                i += relu ? 2 : 1;
+                continue;
+            }
             // A layer without an activation of its own followed by an activation module its kernel applies (Linear or a
             // convolution, then ReLU) runs as one op: same values and gradients, one pass and one tensor fewer.
             if (layers[i] is IActivatable { Activation.IsNone: true } layer && i + 1 < layers.Count

@@ -9,6 +9,7 @@ public sealed record EnsembleConfig(List<LayerConfig> Members) : LayerConfig
 {
     internal static EnsembleConfig Of(Ensemble e) => new([.. e.Members.Select(LayerConfigs.Describe)]);
 
+    /// <inheritdoc/>
     public override Nn.Module Build()
     {
         if (Members.Count == 0) throw new ArgumentException("ensemble: at least one member is needed");
@@ -21,6 +22,7 @@ public sealed record EnsembleConfig(List<LayerConfig> Members) : LayerConfig
         return new Ensemble(built);
     }
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry>? State()
     {
         var all = new List<StateEntry>();
@@ -42,6 +44,7 @@ public sealed record MultiTaskConfig(LayerConfig Trunk, List<LayerConfig> Heads)
 {
     internal static MultiTaskConfig Of(Nn.MultiTask m) => new(LayerConfigs.Describe(m.Trunk), [.. m.Heads.Select(LayerConfigs.Describe)]);
 
+    /// <inheritdoc/>
     public override Nn.Module Build()
     {
         if (Heads.Count == 0) throw new ArgumentException("multi-task: at least one head is needed");
@@ -57,6 +60,7 @@ public sealed record MultiTaskConfig(LayerConfig Trunk, List<LayerConfig> Heads)
         return new Nn.MultiTask(trunk, heads);
     }
 
+    /// <inheritdoc/>
     public override IEnumerable<StateEntry>? State()
     {
         var trunk = Trunk.State();

@@ -30,10 +30,20 @@ public sealed class BasicBlock : Module
     /// <summary>[N, in, H, W] → [N, channels, ⌈H/stride⌉, ⌈W/stride⌉]: relu(residual(x) + shortcut(x)).</summary>
     public override Tensor Forward(Tensor x)
     {
+        if (Folding.Applies(this, x))
+        {
+            var f = Folding.ConvBn(conv1, bn1, x, Activation.ReLU);
+            f = Folding.ConvBn(conv2, bn2, f, Activation.None);
+            return Folding.AddRelu(f, Shortcut(shortcut, x));
+        }
         var y = bn1.Forward(conv1.Forward(x)).Relu();
         y = bn2.Forward(conv2.Forward(y));
         return y.Add(shortcut?.Forward(x) ?? x).Relu();
     }
+
+    /// <summary>The shortcut on the folded path: the identity, or the 1×1 convolution with its batch norm folded in.</summary>
+    internal static Tensor Shortcut(Sequential? shortcut, Tensor x) =>
+        shortcut is null ? x : Folding.ConvBn((Conv2d)shortcut.Layers[0], (BatchNorm)shortcut.Layers[1], x, Activation.None);
 
     /// <summary>E.g. <c>BasicBlock(64 → 128, s=2)</c>.</summary>
     public override string Describe() => $"BasicBlock({conv1.InChannels} → {conv2.OutChannels}, s={conv1.Stride.Item1})";
@@ -72,6 +82,13 @@ public sealed class Bottleneck : Module
     /// <summary>[N, in, H, W] → [N, 4·channels, ⌈H/stride⌉, ⌈W/stride⌉]: relu(residual(x) + shortcut(x)).</summary>
     public override Tensor Forward(Tensor x)
     {
+        if (Folding.Applies(this, x))
+        {
+            var f = Folding.ConvBn(conv1, bn1, x, Activation.ReLU);
+            f = Folding.ConvBn(conv2, bn2, f, Activation.ReLU);
+            f = Folding.ConvBn(conv3, bn3, f, Activation.None);
+            return Folding.AddRelu(f, BasicBlock.Shortcut(shortcut, x));
+        }
         var y = bn1.Forward(conv1.Forward(x)).Relu();
         y = bn2.Forward(conv2.Forward(y)).Relu();
         y = bn3.Forward(conv3.Forward(y));

@@ -1,0 +1,58 @@
+using Neurite.Nn;
+using Neurite.Nn.Zoo;
+
+namespace Neurite.Tests.Zoo;
+
+/// <summary>In evaluation mode without a graph, batch norm is folded into the convolution before it (Nn/Folding.cs):
+/// the outputs equal the unfolded ops' (run with a graph being recorded, which takes the ordinary path).</summary>
+public class FoldingTests
+{
+    static T WithStatistics<T>(T model) where T : Module
+    {
+        var g = new Generator(11);
+        foreach (var (name, t) in model.NamedBuffers().Concat(model.NamedParameters().Where(p => p.Name.Contains("bn") || p.Name.Contains("downsample.1"))))
+        {
+            bool positive = name.EndsWith("running_var") || name.EndsWith("weight");
+            Tensor.Uniform(t.Shape.ToArray(), positive ? 0.5 : -0.5, positive ? 2 : 0.5, g).ToFloatArray().CopyTo(t.Span<float>());
+        }
+        return model;
+    }
+
+    static void FoldedEqualsUnfolded(Module model, int[] input)
+    {
+        model.Eval();
+        var x = Tensor.Uniform(input, -1, 1, new Generator(12)).RequireGrad();   // recorded: the unfolded ops
+        var unfolded = model.Forward(x).ToFloatArray();
+        float[] folded;
+        using (Autograd.NoGrad()) folded = model.Forward(x).ToFloatArray();
+        Assert.Equal(unfolded.Length, folded.Length);
+        double worst = unfolded.Zip(folded).Max(p => Math.Abs(p.First - p.Second) / Math.Max(1, Math.Abs(p.First)));
+        Assert.True(worst < 1e-4, $"folded and unfolded differ by {worst:G3}");
+    }
+
+    [Fact]
+    public void ResNet20BasicBlocksAndTheStem() =>
+        FoldedEqualsUnfolded(WithStatistics(ResNet.ResNet20(new VisionOptions(InChannels: 3, Classes: 10, InputSize: 32))), [2, 3, 32, 32]);
+
+    [Fact]
+    public void BottleneckBlocks() =>
+        FoldedEqualsUnfolded(WithStatistics(new Sequential(new Bottleneck(8, 4, stride: 2), new Bottleneck(16, 4))), [2, 8, 9, 9]);
+
+    [Fact]
+    public void AConvBatchNormSequenceWithoutReluAndWithABias()
+    {
+        var g = new Generator(13);
+        FoldedEqualsUnfolded(WithStatistics(new Sequential(new Conv2d(3, 5, 3, padding: 1, generator: g), new BatchNorm2d(5), new Conv2d(5, 4, 3, stride: 2, generator: g), new BatchNorm2d(4), new ReLU(), new Flatten())), [2, 3, 8, 8]);
+    }
+
+    [Fact]
+    public void TrainingModeIsNotFolded()
+    {
+        var model = WithStatistics(ResNet.ResNet20(new VisionOptions(InChannels: 3, Classes: 10, InputSize: 32)));
+        model.Train();
+        var x = Tensor.Uniform([4, 3, 32, 32], -1, 1, new Generator(14));
+        var before = model.NamedBuffers().First(b => b.Name.EndsWith("running_mean")).Buffer.ToFloatArray();
+        using (Autograd.NoGrad()) model.Forward(x);   // training mode: batch statistics, running stats updated
+        Assert.NotEqual(before, model.NamedBuffers().First(b => b.Name.EndsWith("running_mean")).Buffer.ToFloatArray());
+    }
+}
