@@ -38,6 +38,25 @@ internal static class Folding
         return Conv2d.Convolve(x, weight, Tensor.FromArray(shift), conv.Stride, conv.PaddingFor(x), conv.Dilation, conv.Groups, then);
     }
 
+    /// <summary>
+    /// Built-in modules that keep no reference to their input or output once their forward returns, when no graph is
+    /// recorded: in a folding <see cref="Sequential"/>, an intermediate output that one of them produced and another
+    /// consumed (and that the consumer's output does not share, as a view would) is dead, and its array goes back to
+    /// the <see cref="StoragePool"/> for the next activation of that size. A user's module is never in this set, so
+    /// what it receives or returns is never recycled.
+    /// </summary>
+    static readonly HashSet<Type> Retainless =
+    [
+        typeof(Zoo.BasicBlock), typeof(Zoo.Bottleneck), typeof(Conv2d), typeof(BatchNorm2d), typeof(ReLU), typeof(MaxPool2d), typeof(AvgPool2d),
+        typeof(GlobalAvgPool2d), typeof(AdaptiveAvgPool2d), typeof(Linear), typeof(Flatten), typeof(Dropout), typeof(Dropout2d),
+    ];
+
+    /// <summary>True for a module of <see cref="Retainless"/>.</summary>
+    public static bool KeepsNothing(Module m) => Retainless.Contains(m.GetType());
+
+    /// <summary>Gives <paramref name="dead"/>'s array back for reuse.</summary>
+    public static void Recycle(Tensor dead) => StoragePool.Recycle(dead.data);
+
     /// <summary>relu(y + shortcut) into y, which the caller owns (it was allocated by this block's forward).</summary>
     public static Tensor AddRelu(Tensor y, Tensor shortcut)
     {

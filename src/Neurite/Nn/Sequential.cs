@@ -36,25 +36,32 @@ public sealed class Sequential : Module
     public override Tensor Forward(Tensor x)
     {
         bool fold = Folding.Applies(this, x);
+        var input = x;
+        Tensor? dead = null;   // when folding: the previous layer's output, if a retain-free layer produced it
         for (int i = 0; i < layers.Count; i++)
         {
+            int first = i;
+            var before = x;
             // In evaluation without a graph, Conv2d then BatchNorm2d (then a ReLU) is one convolution (Folding).
             if (fold && layers[i] is Conv2d { Activation.IsNone: true } conv && i + 1 < layers.Count && layers[i + 1] is BatchNorm2d bn)
             {
                 bool relu = i + 2 < layers.Count && layers[i + 2] is ReLU;
                 x = Folding.ConvBn(conv, bn, x, relu ? Activation.ReLU : Activation.None);
                 i += relu ? 2 : 1;
-                continue;
             }
             // A layer without an activation of its own followed by an activation module its kernel applies (Linear or a
             // convolution, then ReLU) runs as one op: same values and gradients, one pass and one tensor fewer.
-            if (layers[i] is IActivatable { Activation.IsNone: true } layer && i + 1 < layers.Count
+            else if (layers[i] is IActivatable { Activation.IsNone: true } layer && i + 1 < layers.Count
                 && layers[i + 1] is IActivationModule next && layer.CanFuse(next.Activation))
             {
                 x = layer.Forward(x, next.Activation);
                 i++;
             }
             else x = layers[i].Forward(x);
+            if (!fold) continue;
+            // the previous output, consumed by a retain-free layer that did not return a view of it, is dead
+            if (dead is not null && Folding.KeepsNothing(layers[first]) && !ReferenceEquals(x.data, dead.data)) Folding.Recycle(dead);
+            dead = Folding.KeepsNothing(layers[i]) && !ReferenceEquals(x.data, before.data) && !ReferenceEquals(x.data, input.data) ? x : null;
         }
         return x;
     }

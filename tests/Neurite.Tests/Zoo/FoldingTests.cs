@@ -45,6 +45,34 @@ public class FoldingTests
         FoldedEqualsUnfolded(WithStatistics(new Sequential(new Conv2d(3, 5, 3, padding: 1, generator: g), new BatchNorm2d(5), new Conv2d(5, 4, 3, stride: 2, generator: g), new BatchNorm2d(4), new ReLU(), new Flatten())), [2, 3, 8, 8]);
     }
 
+    sealed class Keeper : Module
+    {
+        public Tensor? Seen;
+        public override Tensor Forward(Tensor x) { Seen = x; return x.Mul(1.0); }
+    }
+
+    [Fact]
+    public void RecycledIntermediatesNeverReachWhatTheCallerOrAUsersModuleHolds()
+    {
+        var keeper = new Keeper();
+        var model = WithStatistics(new Sequential(ResNet.ResNet20(new VisionOptions(InChannels: 3, Classes: 4, InputSize: 16)).Layers.Take(4)
+            .Append(keeper).Append(new BasicBlock(16, 16)).Append(new GlobalAvgPool2d()).Append(new Linear(16, 4)).ToArray()));
+        model.Eval();
+        var x1 = Tensor.Uniform([8, 3, 16, 16], -1, 1, new Generator(15));
+        var x2 = Tensor.Uniform([8, 3, 16, 16], -1, 1, new Generator(16));
+        using var _ = Autograd.NoGrad();
+        var out1 = model.Forward(x1);
+        var seenTensor = keeper.Seen!;
+        var seen1 = seenTensor.ToFloatArray();
+        var copy1 = out1.ToFloatArray();
+        var x1Copy = x1.ToFloatArray();
+        for (int i = 0; i < 3; i++) model.Forward(x2);   // reuses the pool's arrays
+        Assert.Equal(copy1, out1.ToFloatArray());        // the caller's output is untouched
+        Assert.Equal(x1Copy, x1.ToFloatArray());         // and the input
+        Assert.Equal(seen1, seenTensor.ToFloatArray());   // what the user's module was given and kept is as it was
+        Assert.Equal(copy1, model.Forward(x1).ToFloatArray());
+    }
+
     [Fact]
     public void TrainingModeIsNotFolded()
     {

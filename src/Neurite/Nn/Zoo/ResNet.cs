@@ -32,9 +32,13 @@ public sealed class BasicBlock : Module
     {
         if (Folding.Applies(this, x))
         {
-            var f = Folding.ConvBn(conv1, bn1, x, Activation.ReLU);
-            f = Folding.ConvBn(conv2, bn2, f, Activation.None);
-            return Folding.AddRelu(f, Shortcut(shortcut, x));
+            var h = Folding.ConvBn(conv1, bn1, x, Activation.ReLU);
+            var f = Folding.ConvBn(conv2, bn2, h, Activation.None);
+            Folding.Recycle(h);                       // this block's own intermediate, read only by conv2
+            var s = Shortcut(shortcut, x);
+            Folding.AddRelu(f, s);
+            if (s != x) Folding.Recycle(s);
+            return f;
         }
         var y = bn1.Forward(conv1.Forward(x)).Relu();
         y = bn2.Forward(conv2.Forward(y));
@@ -84,10 +88,15 @@ public sealed class Bottleneck : Module
     {
         if (Folding.Applies(this, x))
         {
-            var f = Folding.ConvBn(conv1, bn1, x, Activation.ReLU);
-            f = Folding.ConvBn(conv2, bn2, f, Activation.ReLU);
-            f = Folding.ConvBn(conv3, bn3, f, Activation.None);
-            return Folding.AddRelu(f, BasicBlock.Shortcut(shortcut, x));
+            var h1 = Folding.ConvBn(conv1, bn1, x, Activation.ReLU);
+            var h2 = Folding.ConvBn(conv2, bn2, h1, Activation.ReLU);
+            Folding.Recycle(h1);
+            var f = Folding.ConvBn(conv3, bn3, h2, Activation.None);
+            Folding.Recycle(h2);
+            var s = BasicBlock.Shortcut(shortcut, x);
+            Folding.AddRelu(f, s);
+            if (s != x) Folding.Recycle(s);
+            return f;
         }
         var y = bn1.Forward(conv1.Forward(x)).Relu();
         y = bn2.Forward(conv2.Forward(y)).Relu();
