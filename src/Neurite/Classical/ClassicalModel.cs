@@ -28,6 +28,7 @@ public abstract class ClassicalModel
     /// <summary>The feature count seen by <c>Fit</c> (scikit-learn's <c>n_features_in_</c>); −1 before.</summary>
     public int Features { get; private protected set; } = -1;
 
+    /// <summary>Whether the model has fitted state (after <c>Fit</c>, or once a model file's tensors are loaded): <see cref="Features"/> ≥ 0.</summary>
     public bool IsFitted => Features >= 0;
 
     /// <summary>The fitted tensors by name (what a model file stores); empty before <c>Fit</c>.</summary>

@@ -14,6 +14,10 @@ namespace Neurite.Classical;
 /// </remarks>
 public sealed class ClassicalModule : Module
 {
+    /// <summary>Wraps a fitted model, registering its <see cref="ClassicalModel.FittedState"/> tensors as buffers.</summary>
+    /// <param name="model">A fitted classical model.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The model is not fitted.</exception>
     public ClassicalModule(ClassicalModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -25,6 +29,10 @@ public sealed class ClassicalModule : Module
     /// <summary>The fitted model (its concrete type is the model file's layer type).</summary>
     public ClassicalModel Model { get; }
 
+    /// <summary>X [N, D] → log-probabilities [N, K] (classifier, columns in <see cref="Classifier.Classes"/> order, clamped at −1e30)
+    /// or predictions ŷ [N, 1] (regressor), in X's dtype; computed in float64.</summary>
+    /// <exception cref="ShapeException">X is not [N, <see cref="ClassicalModel.Features"/>].</exception>
+    /// <exception cref="ArgumentException">X holds a NaN or infinite value.</exception>
     public override Tensor Forward(Tensor x)
     {
         if (x.Rank != 2 || x.Shape[1] != Model.Features)
@@ -45,5 +53,6 @@ public sealed class ClassicalModule : Module
         return m;
     }
 
+    /// <summary>The model and its feature count, e.g. <c>LogisticRegression(C=1)  # 4 features</c>.</summary>
     public override string Describe() => $"{Model}  # {Model.Features} features";
 }

@@ -17,7 +17,9 @@ public sealed class LinearDiscriminantAnalysis : Classifier
 {
     Tensor? coef, intercept, means, priors;
 
+    /// <summary>wₖ = Σ⁻¹μₖ [K, D], or w₁ − w₀ [1, D] for two classes (scikit-learn's <c>coef_</c>); empty before <c>Fit</c>.</summary>
     public double[,] Coef => coef is null ? new double[0, 0] : Rows(coef);
+    /// <summary>bₖ = −½ μₖ·Σ⁻¹μₖ + log πₖ [K], or b₁ − b₀ [1] for two classes (<c>intercept_</c>); empty before <c>Fit</c>.</summary>
     public double[] Intercept => intercept?.ToDoubleArray() ?? [];
 
     /// <summary>The class means μₖ [K, D].</summary>
@@ -26,6 +28,9 @@ public sealed class LinearDiscriminantAnalysis : Classifier
     /// <summary>The class priors πₖ [K] (training frequencies).</summary>
     public double[] Priors => priors?.ToDoubleArray() ?? [];
 
+    /// <summary>Class means and frequencies, the pooled maximum-likelihood covariance Σ, then wₖ and bₖ by Cholesky on the
+    /// features with within-class variance (the others get coefficient 0).</summary>
+    /// <exception cref="RankDeficientException">Σ of the non-constant features is singular (collinear features).</exception>
     protected override void FitCore(double[,] x, int[] y, int classCount)
     {
         int n = x.GetLength(0), d = x.GetLength(1);
@@ -95,6 +100,7 @@ public sealed class LinearDiscriminantAnalysis : Classifier
     private protected override IEnumerable<(string Name, Tensor Tensor)> FittedTensors() =>
         [("coef", coef!), ("intercept", intercept!), ("means", means!), ("priors", priors!)];
 
+    /// <inheritdoc/>
     public override string ToString() => "LinearDiscriminantAnalysis()";
 
     internal static List<int>[] Groups(int[] y, int classCount)
@@ -127,14 +133,20 @@ public sealed class QuadraticDiscriminantAnalysis : Classifier
         RegParam = regParam;
     }
 
+    /// <summary>Shrinkage r ∈ [0, 1] of each class covariance towards I (scikit-learn's <c>reg_param</c>; default 0).</summary>
     public double RegParam { get; }
 
+    /// <summary>The class means μₖ [K, D] (<c>means_</c>); empty before <c>Fit</c>.</summary>
     public double[,] Means => means is null ? new double[0, 0] : Rows(means);
+    /// <summary>The class priors πₖ [K], the training frequencies (<c>priors_</c>); empty before <c>Fit</c>.</summary>
     public double[] Priors => priors?.ToDoubleArray() ?? [];
 
     /// <summary>A copy of the regularised class covariances [K, D, D] the model uses (float64); null before <c>Fit</c>.</summary>
     public Tensor? Covariances => covariances is null ? null : Tensor.FromArray(covariances.ToDoubleArray(), covariances.Shape.ToArray());
 
+    /// <summary>Class means, frequencies and regularised covariances (1 − r)·Σₖ + r·I, each checked by Cholesky.</summary>
+    /// <exception cref="ArgumentException">A class has fewer than two rows.</exception>
+    /// <exception cref="RankDeficientException">A class covariance is singular (only possible with r = 0).</exception>
     protected override void FitCore(double[,] x, int[] y, int classCount)
     {
         int n = x.GetLength(0), d = x.GetLength(1);
@@ -177,6 +189,7 @@ public sealed class QuadraticDiscriminantAnalysis : Classifier
         return factors;
     }
 
+    /// <summary>[N, K]: −½(x − μₖ)ᵀΣₖ⁻¹(x − μₖ) − ½ log det Σₖ + log πₖ, normalised over the classes.</summary>
     protected override double[,] LogProbaCore(double[,] x)
     {
         var factors = Factors(out int d);
@@ -206,5 +219,6 @@ public sealed class QuadraticDiscriminantAnalysis : Classifier
 
     private protected override IEnumerable<(string Name, Tensor Tensor)> FittedTensors() => [("means", means!), ("priors", priors!), ("covariances", covariances!)];
 
+    /// <inheritdoc/>
     public override string ToString() => $"QuadraticDiscriminantAnalysis(reg_param={Fmt(RegParam)})";
 }

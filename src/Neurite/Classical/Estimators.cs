@@ -44,10 +44,15 @@ public abstract class Regressor : ClassicalModel
         return tot == 0 ? (res == 0 ? 1 : 0) : 1 - res / tot;
     }
 
+    /// <summary>R² of the predictions on a float tensor X [N, D] and y [N] or [N, 1].</summary>
+    /// <exception cref="ShapeException">y is not [N] or [N, 1], or its length differs from X's rows.</exception>
     public double Score(Tensor x, Tensor y) => Score(Matrix(x, nameof(Score)), Targets(y, nameof(Score)));
 
+    /// <summary>Fits to X [N, D] and y [N], already checked: same row count, N ≥ 1, D ≥ 1, every value finite.
+    /// <c>Fit</c> sets <see cref="ClassicalModel.Features"/> after it returns.</summary>
     protected abstract void FitCore(double[,] x, double[] y);
 
+    /// <summary>The predictions ŷ [N] for an X already checked against the fitted feature count.</summary>
     protected abstract double[] PredictCore(double[,] x);
 
     /// <summary>Zero-filled fitted state of the right shapes, to be overwritten by a model file's tensors.</summary>
@@ -129,6 +134,7 @@ public abstract class Classifier : ClassicalModel
         return p;
     }
 
+    /// <summary>P(class | x) [N, K] as a float64 tensor, columns in <see cref="Classes"/> order; each row sums to 1.</summary>
     public Tensor PredictProba(Tensor x) => Tensor.FromArray(PredictProba(Matrix(x, nameof(PredictProba))));
 
     /// <summary>The most probable class of each row (the first in <see cref="Classes"/> order on a tie).</summary>
@@ -147,6 +153,7 @@ public abstract class Classifier : ClassicalModel
         return result;
     }
 
+    /// <summary>The predicted labels as an int64 tensor [N] (the first in <see cref="Classes"/> order on a tie).</summary>
     public Tensor Predict(Tensor x) => Tensor.FromArray(Predict(Matrix(x, nameof(Predict))));
 
     /// <summary>The fraction of rows whose predicted class equals y.</summary>
@@ -158,6 +165,9 @@ public abstract class Classifier : ClassicalModel
         return y.Length == 0 ? 0 : p.Zip(y).Count(t => t.First == t.Second) / (double)y.Length;
     }
 
+    /// <summary>Accuracy on a float tensor X [N, D] and int64 labels y [N].</summary>
+    /// <exception cref="ShapeException">y is not [N], or its length differs from X's rows.</exception>
+    /// <exception cref="ArgumentException">y is not int64.</exception>
     public double Score(Tensor x, Tensor y) => Score(Matrix(x, nameof(Score)), Labels(y, nameof(Score)));
 
     /// <summary>Fits to class indices 0..classCount−1 (positions in <see cref="Classes"/>).</summary>
@@ -181,6 +191,7 @@ public abstract class Classifier : ClassicalModel
     /// <summary>The fitted tensors after "classes".</summary>
     private protected abstract IEnumerable<(string Name, Tensor Tensor)> FittedTensors();
 
+    /// <summary>"classes" (the labels, int64 [K]) followed by the model's float64 tensors; empty before <c>Fit</c>.</summary>
     public sealed override IReadOnlyList<(string Name, Tensor Tensor)> FittedState() =>
         classes is null ? [] : [("classes", classes), .. FittedTensors()];
 

@@ -23,6 +23,7 @@ public abstract class LinearModel : Regressor
 
     private protected void SetFit(double[] w, double b) => (coef, intercept) = (Tensor.FromArray(w), Tensor.FromArray([b]));
 
+    /// <summary>ŷ = X·w + b [N].</summary>
     protected override double[] PredictCore(double[,] x)
     {
         var w = Coef;
@@ -39,6 +40,7 @@ public abstract class LinearModel : Regressor
 
     private protected override void AllocateCore(int features) => SetFit(new double[features], 0);
 
+    /// <summary>"coef" w [D] and "intercept" b [1], float64; empty before <c>Fit</c>.</summary>
     public override IReadOnlyList<(string Name, Tensor Tensor)> FittedState() => coef is null ? [] : [("coef", coef), ("intercept", intercept!)];
 
     /// <summary>x̄ [D], ȳ and the centred copies: with the data centred the intercept drops out of the fit (and out of
@@ -99,9 +101,13 @@ public sealed class LinearRegression : LinearModel
         (Solver, LearningRate, MaxIterations, Tolerance) = (solver, learningRate, maxIterations, tolerance);
     }
 
+    /// <summary>How <c>Fit</c> solves for w (default <see cref="LinearSolver.Qr"/>).</summary>
     public LinearSolver Solver { get; }
+    /// <summary>Gradient descent's step η on standardised features, finite and &gt; 0 (default 0.1); unused by QR.</summary>
     public double LearningRate { get; }
+    /// <summary>Gradient descent's step limit, ≥ 1 (default 100,000); reaching it throws <see cref="ArithmeticException"/>. Unused by QR.</summary>
     public int MaxIterations { get; }
+    /// <summary>Gradient descent stops when ‖∇L‖₂ ≤ this, &gt; 0 (default 1e-10). Unused by QR.</summary>
     public double Tolerance { get; }
 
     /// <summary>Gradient descent's step count in the last fit (0 for QR).</summary>
@@ -111,6 +117,10 @@ public sealed class LinearRegression : LinearModel
     /// <see cref="ClassicalModel.Features"/> the coefficients are the minimum-norm solution. −1 for gradient descent.</summary>
     public int Rank { get; private set; } = -1;
 
+    /// <summary>Centres X and y, finds w by QR (the minimum-norm solution when X is rank-deficient; sets <see cref="Rank"/>)
+    /// or by gradient descent (sets <see cref="Iterations"/>), then b = ȳ − x̄·w.</summary>
+    /// <exception cref="RankDeficientException">Gradient descent: a feature is constant.</exception>
+    /// <exception cref="ArithmeticException">Gradient descent diverged, or did not reach <see cref="Tolerance"/> in <see cref="MaxIterations"/> steps.</exception>
     protected override void FitCore(double[,] x, double[] y)
     {
         var (xm, ym, xc, yc) = Centre(x, y);
@@ -162,6 +172,7 @@ public sealed class LinearRegression : LinearModel
                                       "or a rank-deficient X has no unique solution");
     }
 
+    /// <inheritdoc/>
     public override string ToString() => Solver == LinearSolver.Qr ? "LinearRegression()" : $"LinearRegression(solver=GradientDescent, lr={Fmt(LearningRate)}, tol={Fmt(Tolerance)})";
 }
 
@@ -180,8 +191,11 @@ public sealed class Ridge : LinearModel
         Alpha = alpha;
     }
 
+    /// <summary>The L2 penalty α on w, finite and ≥ 0 (scikit-learn's <c>alpha</c>; default 1).</summary>
     public double Alpha { get; }
 
+    /// <summary>Centres X and y, solves (X̃ᵀX̃ + αI)·w = X̃ᵀỹ by Cholesky, then b = ȳ − x̄·w.</summary>
+    /// <exception cref="RankDeficientException">X̃ᵀX̃ + αI is singular (α = 0 with a constant or collinear feature).</exception>
     protected override void FitCore(double[,] x, double[] y)
     {
         var (xm, ym, xc, yc) = Centre(x, y);
@@ -198,5 +212,6 @@ public sealed class Ridge : LinearModel
         SetFit(w, InterceptOf(xm, ym, w));
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"Ridge(alpha={Fmt(Alpha)})";
 }

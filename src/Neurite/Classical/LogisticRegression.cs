@@ -37,8 +37,11 @@ public sealed class LogisticRegression : Classifier
         (C, Tolerance, MaxIterations) = (c, tolerance, maxIterations);
     }
 
+    /// <summary>Inverse regularisation strength C, finite and &gt; 0 (scikit-learn's <c>C</c>; default 1): larger C, weaker penalty.</summary>
     public double C { get; }
+    /// <summary>The fit stops when ‖∇f‖∞ ≤ this, &gt; 0 (default 1e-8).</summary>
     public double Tolerance { get; }
+    /// <summary>Newton steps at most, ≥ 1 (default 100); reaching it ends the fit with <see cref="Converged"/> false, no exception.</summary>
     public int MaxIterations { get; }
 
     /// <summary>Newton steps taken by the last fit.</summary>
@@ -56,6 +59,9 @@ public sealed class LogisticRegression : Classifier
     /// <summary>Intercepts [1] (binary) or [K].</summary>
     public double[] Intercept => intercept?.ToDoubleArray() ?? [];
 
+    /// <summary>Newton's method with Armijo backtracking from W = 0, b = 0; sets <see cref="Coef"/>, <see cref="Intercept"/>,
+    /// <see cref="Iterations"/>, <see cref="Converged"/> and <see cref="GradientNorm"/>.</summary>
+    /// <exception cref="ArithmeticException">The Hessian became singular (lower C).</exception>
     protected override void FitCore(double[,] x, int[] y, int classCount)
     {
         int n = x.GetLength(0), d = x.GetLength(1), p = d + 1, rows = classCount == 2 ? 1 : classCount, size = rows * p;
@@ -113,6 +119,7 @@ public sealed class LogisticRegression : Classifier
         (coef, intercept) = (Of(w), Of(b));
     }
 
+    /// <summary>[N, K]: (log σ(−s), log σ(s)) with s = w·x + b for two classes, else log softmax(W·x + b).</summary>
     protected override double[,] LogProbaCore(double[,] x)
     {
         var w = Coef;
@@ -141,6 +148,7 @@ public sealed class LogisticRegression : Classifier
 
     private protected override IEnumerable<(string Name, Tensor Tensor)> FittedTensors() => [("coef", coef!), ("intercept", intercept!)];
 
+    /// <inheritdoc/>
     public override string ToString() => $"LogisticRegression(C={Fmt(C)})";
 
     /// <summary>The objective over x̃ [n, p] (row-major) and class indices, θ = rows × p (each row a class's w then b).</summary>

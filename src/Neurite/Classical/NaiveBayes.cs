@@ -10,6 +10,7 @@ public abstract class NaiveBayes : Classifier
     /// <summary>log P(k) + Σⱼ log P(xⱼ | k), [N, K], before normalisation.</summary>
     private protected abstract double[,] JointLogLikelihood(double[,] x);
 
+    /// <summary>The joint log-likelihood normalised over the classes: log P(k | x) = jllₖ − log Σₖ' exp jllₖ', [N, K].</summary>
     protected sealed override double[,] LogProbaCore(double[,] x) => LogNormalise(JointLogLikelihood(x));
 
     /// <summary>Row counts per class, in class-index order.</summary>
@@ -34,12 +35,15 @@ public sealed class GaussianNB : NaiveBayes
 {
     Tensor? theta, variance, classPrior;
 
+    /// <param name="varSmoothing">The fraction ε / max_j Var(xⱼ) added to every variance, finite and ≥ 0 (default 1e-9).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="varSmoothing"/> is negative or not finite.</exception>
     public GaussianNB(double varSmoothing = 1e-9)
     {
         if (!(varSmoothing >= 0 && double.IsFinite(varSmoothing))) throw new ArgumentOutOfRangeException(nameof(varSmoothing), varSmoothing, "GaussianNB: var_smoothing must be a finite number ≥ 0");
         VarSmoothing = varSmoothing;
     }
 
+    /// <summary>The variance smoothing: ε = this · max_j Var(xⱼ) is added to every class variance (<c>var_smoothing</c>; default 1e-9).</summary>
     public double VarSmoothing { get; }
 
     /// <summary>Class means θ [K, D] (<c>theta_</c>).</summary>
@@ -48,8 +52,11 @@ public sealed class GaussianNB : NaiveBayes
     /// <summary>Smoothed class variances σ² [K, D] (<c>var_</c>).</summary>
     public double[,] Var => variance is null ? new double[0, 0] : Rows(variance);
 
+    /// <summary>The class priors πₖ [K], the training frequencies (<c>class_prior_</c>); empty before <c>Fit</c>.</summary>
     public double[] ClassPrior => classPrior?.ToDoubleArray() ?? [];
 
+    /// <summary>Per-class feature means θ and variances σ² + ε, and the class frequencies.</summary>
+    /// <exception cref="ArgumentException">A variance is 0 after smoothing (every feature constant, so ε = 0).</exception>
     protected override void FitCore(double[,] x, int[] y, int classCount)
     {
         int n = x.GetLength(0), d = x.GetLength(1);
@@ -106,6 +113,7 @@ public sealed class GaussianNB : NaiveBayes
 
     private protected override IEnumerable<(string Name, Tensor Tensor)> FittedTensors() => [("theta", theta!), ("var", variance!), ("class_prior", classPrior!)];
 
+    /// <inheritdoc/>
     public override string ToString() => $"GaussianNB(var_smoothing={Fmt(VarSmoothing)})";
 }
 
@@ -127,17 +135,22 @@ public sealed class BernoulliNB : NaiveBayes
         Binarize = binarize;
     }
 
+    /// <summary>The additive smoothing α (<c>alpha</c>; default 1), raised to 1e-10 when smaller.</summary>
     public double Alpha { get; }
+    /// <summary>The threshold: xⱼ &gt; it counts as 1 (<c>binarize</c>; default 0). Null: X must be 0/1, else <see cref="ArgumentException"/> at fit and predict.</summary>
     public double? Binarize { get; }
 
     /// <summary>log pₖⱼ [K, D] (<c>feature_log_prob_</c>).</summary>
     public double[,] FeatureLogProb => featureLogProb is null ? new double[0, 0] : Rows(featureLogProb);
 
+    /// <summary>log πₖ [K], the log training frequencies (<c>class_log_prior_</c>); empty before <c>Fit</c>.</summary>
     public double[] ClassLogPrior => classLogPrior?.ToDoubleArray() ?? [];
 
     double Bit(double v, int i, int j) => Binarize is { } t ? (v > t ? 1 : 0)
         : v is 0 or 1 ? v : throw new ArgumentException($"{Who}(binarize=null): X[{i}, {j}] is {v}; without a threshold the features must be 0 or 1");
 
+    /// <summary>log pₖⱼ = log(count of xⱼ = 1 in k + α) − log(nₖ + 2α), and log πₖ.</summary>
+    /// <exception cref="ArgumentException"><see cref="Binarize"/> is null and X holds a value other than 0 or 1.</exception>
     protected override void FitCore(double[,] x, int[] y, int classCount)
     {
         int n = x.GetLength(0), d = x.GetLength(1);
@@ -177,6 +190,7 @@ public sealed class BernoulliNB : NaiveBayes
 
     private protected override IEnumerable<(string Name, Tensor Tensor)> FittedTensors() => [("feature_log_prob", featureLogProb!), ("class_log_prior", classLogPrior!)];
 
+    /// <inheritdoc/>
     public override string ToString() => $"BernoulliNB(alpha={Fmt(Alpha)}, binarize={(Binarize is { } t ? Fmt(t) : "null")})";
 }
 
@@ -191,12 +205,17 @@ public sealed class MultinomialNB : NaiveBayes
     /// <param name="alpha">Additive (Laplace/Lidstone) smoothing α (default 1).</param>
     public MultinomialNB(double alpha = 1.0) => Alpha = CheckAlpha(alpha, "MultinomialNB");
 
+    /// <summary>The additive smoothing α (<c>alpha</c>; default 1), raised to 1e-10 when smaller.</summary>
     public double Alpha { get; }
 
+    /// <summary>log pₖⱼ [K, D] (<c>feature_log_prob_</c>); each row's exp sums to 1; empty before <c>Fit</c>.</summary>
     public double[,] FeatureLogProb => featureLogProb is null ? new double[0, 0] : Rows(featureLogProb);
 
+    /// <summary>log πₖ [K], the log training frequencies (<c>class_log_prior_</c>); empty before <c>Fit</c>.</summary>
     public double[] ClassLogPrior => classLogPrior?.ToDoubleArray() ?? [];
 
+    /// <summary>log pₖⱼ from the per-class feature sums smoothed by α, and log πₖ.</summary>
+    /// <exception cref="ArgumentException">X holds a negative value.</exception>
     protected override void FitCore(double[,] x, int[] y, int classCount)
     {
         int n = x.GetLength(0), d = x.GetLength(1);
@@ -238,5 +257,6 @@ public sealed class MultinomialNB : NaiveBayes
 
     private protected override IEnumerable<(string Name, Tensor Tensor)> FittedTensors() => [("feature_log_prob", featureLogProb!), ("class_log_prior", classLogPrior!)];
 
+    /// <inheritdoc/>
     public override string ToString() => $"MultinomialNB(alpha={Fmt(Alpha)})";
 }
