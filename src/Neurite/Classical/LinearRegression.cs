@@ -3,7 +3,7 @@ namespace Neurite.Classical;
 /// <summary>How <see cref="LinearRegression"/> finds its coefficients.</summary>
 public enum LinearSolver
 {
-    /// <summary>Householder QR of the centred design matrix: exact to the conditioning of X, refuses a rank-deficient X.</summary>
+    /// <summary>Householder QR of the centred design matrix: exact to the conditioning of X; a rank-deficient X gets the minimum-norm solution, with its rank in <c>Rank</c>.</summary>
     Qr,
 
     /// <summary>Full-batch gradient descent on the mean squared error (seed 004's derivation), to a gradient-norm tolerance.</summary>
