@@ -17,7 +17,6 @@ var root = new RootCommand("Neurite: deep learning for .NET — train, evaluate 
     AnalogyCommand.Create(),
     Seq2SeqCommand.Create(),
     TranslateCommand.Create(),
-    ExportCommand.Create(),
 };
 try
 {
