@@ -8,9 +8,9 @@ namespace Neurite.Nn.Zoo;
 public sealed class BasicBlock : Module
 {
     public const int Expansion = 1;
-    readonly Conv2d conv1, conv2;
-    readonly BatchNorm2d bn1, bn2;
-    readonly Sequential? shortcut;
+    internal readonly Conv2d conv1, conv2;
+    internal readonly BatchNorm2d bn1, bn2;
+    internal readonly Sequential? shortcut;
 
     public BasicBlock(int inChannels, int channels, int stride = 1)
     {
@@ -39,9 +39,9 @@ public sealed class BasicBlock : Module
 public sealed class Bottleneck : Module
 {
     public const int Expansion = 4;
-    readonly Conv2d conv1, conv2, conv3;
-    readonly BatchNorm2d bn1, bn2, bn3;
-    readonly Sequential? shortcut;
+    internal readonly Conv2d conv1, conv2, conv3;
+    internal readonly BatchNorm2d bn1, bn2, bn3;
+    internal readonly Sequential? shortcut;
 
     public Bottleneck(int inChannels, int channels, int stride = 1)
     {
