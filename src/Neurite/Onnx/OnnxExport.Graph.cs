@@ -79,7 +79,7 @@ internal sealed partial class OnnxExporter
     public static P.AttributeProto Attr(string name, string value) =>
         new() { Name = name, Type = P.AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
-    public static P.AttributeProto Attr(string name, params long[] values)
+    public static P.AttributeProto Ints(string name, params long[] values)
     {
         var a = new P.AttributeProto { Name = name, Type = P.AttributeProto.Types.AttributeType.Ints };
         a.Ints.AddRange(values);

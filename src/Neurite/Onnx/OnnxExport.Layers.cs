@@ -37,7 +37,7 @@ internal sealed partial class OnnxExporter
         // maxout over the last axis: [.., F] → [.., F/k, k] → max over the last
         Row<Maxout>(static (g, m, x, path) => g.Node("ReduceMax", path,
             [g.Node("Reshape", path, [x.Name, g.Int64s($"{path}.shape", [.. Enumerable.Repeat(0L, x.Sample.Rank - 1), -1, m.Pieces])])],
-            Attr("axes", -1L), Attr("keepdims", 0L))),
+            Ints("axes", -1L), Attr("keepdims", 0L))),
         // Neurite's Flatten keeps dimension 0 and joins the rest (a rank-1 input is left alone)
         Row<Flatten>(static (g, f, x, path) => x.Sample.Rank <= 1 ? x.Name : g.Node("Flatten", path, [x.Name], Attr("axis", 1L))),
         // eval mode: dropout is the identity
@@ -51,11 +51,11 @@ internal sealed partial class OnnxExporter
             [x.Name, g.Weight($"{path}.weight", n.Weight ?? Tensor.Ones([.. n.NormalizedShape])), g.Weight($"{path}.bias", n.Bias ?? Tensor.Zeros([.. n.NormalizedShape]))],
             Attr("axis", (long)-n.NormalizedShape.Count), Attr("epsilon", (float)n.Eps))),
         Row<Embedding>(static (g, e, x, path) => g.Node("Gather", path, [g.Weight($"{path}.weight", e.Weight), x.Name], Attr("axis", 0L))),
-        Row<MaxPool2d>(static (g, p, x, path) => g.Node("MaxPool", path, [x.Name], Attr("kernel_shape", p.KernelSize.H, p.KernelSize.W),
-            Attr("strides", p.Stride.H, p.Stride.W), Attr("pads", p.Padding.H, p.Padding.W, p.Padding.H, p.Padding.W))),
+        Row<MaxPool2d>(static (g, p, x, path) => g.Node("MaxPool", path, [x.Name], Ints("kernel_shape", p.KernelSize.H, p.KernelSize.W),
+            Ints("strides", p.Stride.H, p.Stride.W), Ints("pads", p.Padding.H, p.Padding.W, p.Padding.H, p.Padding.W))),
         // Neurite divides by kH·kW, padding counted as zeros (PyTorch's count_include_pad=True)
-        Row<AvgPool2d>(static (g, p, x, path) => g.Node("AveragePool", path, [x.Name], Attr("kernel_shape", p.KernelSize.H, p.KernelSize.W),
-            Attr("strides", p.Stride.H, p.Stride.W), Attr("pads", p.Padding.H, p.Padding.W, p.Padding.H, p.Padding.W), Attr("count_include_pad", 1L))),
+        Row<AvgPool2d>(static (g, p, x, path) => g.Node("AveragePool", path, [x.Name], Ints("kernel_shape", p.KernelSize.H, p.KernelSize.W),
+            Ints("strides", p.Stride.H, p.Stride.W), Ints("pads", p.Padding.H, p.Padding.W, p.Padding.H, p.Padding.W), Attr("count_include_pad", 1L))),
         Row<AdaptiveAvgPool2d>(static (g, p, x, path) => g.AdaptiveAvgPool(p, x, path)),
         // Neurite's GlobalAvgPool2d returns [N, C]
         Row<GlobalAvgPool2d>(static (g, p, x, path) => g.Node("Flatten", path, [g.Node("GlobalAveragePool", path, [x.Name])], Attr("axis", 1L))),
@@ -107,15 +107,15 @@ internal sealed partial class OnnxExporter
     {
         var (top, bottom) = c.Padding.Along(x.Sample.Shape[2], c.KernelSize.H, c.Stride.H, c.Dilation.H, height: true);
         var (left, right) = c.Padding.Along(x.Sample.Shape[3], c.KernelSize.W, c.Stride.W, c.Dilation.W, height: false);
-        return Node("Conv", path, Inputs(x, c.Weight, c.Bias, path), Attr("kernel_shape", c.KernelSize.H, c.KernelSize.W), Attr("strides", c.Stride.H, c.Stride.W),
-            Attr("pads", top, left, bottom, right), Attr("dilations", c.Dilation.H, c.Dilation.W), Attr("group", (long)c.Groups));
+        return Node("Conv", path, Inputs(x, c.Weight, c.Bias, path), Ints("kernel_shape", c.KernelSize.H, c.KernelSize.W), Ints("strides", c.Stride.H, c.Stride.W),
+            Ints("pads", top, left, bottom, right), Ints("dilations", c.Dilation.H, c.Dilation.W), Attr("group", (long)c.Groups));
     }
 
     string Conv1d(Nn.Conv1d c, OnnxValue x, string path)
     {
         var (left, right) = c.Padding.Along(x.Sample.Shape[2], c.KernelSize, c.Stride, c.Dilation, height: false);
-        return Node("Conv", path, Inputs(x, c.Weight, c.Bias, path), Attr("kernel_shape", (long)c.KernelSize), Attr("strides", (long)c.Stride),
-            Attr("pads", left, right), Attr("dilations", (long)c.Dilation), Attr("group", (long)c.Groups));
+        return Node("Conv", path, Inputs(x, c.Weight, c.Bias, path), Ints("kernel_shape", (long)c.KernelSize), Ints("strides", (long)c.Stride),
+            Ints("pads", left, right), Ints("dilations", (long)c.Dilation), Attr("group", (long)c.Groups));
     }
 
     string[] Inputs(OnnxValue x, Tensor weight, Tensor? bias, string path) =>
@@ -143,7 +143,7 @@ internal sealed partial class OnnxExporter
             throw new OnnxExportException($"ONNX export: {path} ({p.Describe()}) on a {h}×{w} input has uneven windows, which ONNX cannot express; " +
                                           $"export with an input size whose last two dimensions are multiples of {p.OutputSize.H}×{p.OutputSize.W}");
         var (kh, kw) = (h / p.OutputSize.H, w / p.OutputSize.W);
-        return Node("AveragePool", path, [x.Name], Attr("kernel_shape", kh, kw), Attr("strides", kh, kw));
+        return Node("AveragePool", path, [x.Name], Ints("kernel_shape", kh, kw), Ints("strides", kh, kw));
     }
 
     /// <summary>relu(body(x) + shortcut(x)), as BasicBlock and Bottleneck compute it: a ReLU after every batch norm but the last.</summary>

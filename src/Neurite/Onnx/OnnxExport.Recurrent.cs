@@ -28,7 +28,7 @@ internal sealed partial class OnnxExporter
         var state = r.StateDict();
         int dirs = r.Directions, h = r.HiddenSize;
         int[] order = GateOrder(r.Mode);
-        string input = r.BatchFirst ? Node("Transpose", path, [x.Name], Attr("perm", 1L, 0L, 2L)) : x.Name;
+        string input = r.BatchFirst ? Node("Transpose", path, [x.Name], Ints("perm", 1L, 0L, 2L)) : x.Name;
         for (int layer = 0; layer < r.NumLayers; layer++)
         {
             string[] suffixes = [.. Enumerable.Range(0, dirs).Select(d => $"_l{layer}{(d == 1 ? "_reverse" : "")}")];
@@ -47,9 +47,9 @@ internal sealed partial class OnnxExporter
                 attributes.Add(Attr("activations", [.. Enumerable.Repeat(r.Mode == RecurrentMode.RnnRelu ? "Relu" : "Tanh", dirs)]));
             string y = Node(OpOf(r.Mode), at, b.Length > 0 ? [input, w, rw, b] : [input, w, rw], [.. attributes]);
             // [T, dirs, N, H] → [T, N, dirs, H] → [T, N, dirs·H]
-            input = Node("Reshape", at, [Node("Transpose", at, [y], Attr("perm", 0L, 2L, 1L, 3L)), Int64s($"{at}.shape", 0, 0, -1)]);
+            input = Node("Reshape", at, [Node("Transpose", at, [y], Ints("perm", 0L, 2L, 1L, 3L)), Int64s($"{at}.shape", 0, 0, -1)]);
         }
-        return r.BatchFirst ? Node("Transpose", path, [input], Attr("perm", 1L, 0L, 2L)) : input;
+        return r.BatchFirst ? Node("Transpose", path, [input], Ints("perm", 1L, 0L, 2L)) : input;
     }
 
     /// <summary>The rows of a [gates·H, ·] weight (or [gates·H] bias) with its gate blocks of H rows in <paramref name="order"/>.</summary>
