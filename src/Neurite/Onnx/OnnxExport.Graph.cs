@@ -16,7 +16,7 @@ internal sealed partial class OnnxExporter
 {
     readonly P.GraphProto graph = new() { Name = "neurite" };
     readonly HashSet<string> names = [];
-    readonly Dictionary<(float, int), string> scalars = [];
+    readonly Dictionary<float, string> scalars = [];
 
     public P.GraphProto Graph => graph;
 
@@ -66,9 +66,9 @@ internal sealed partial class OnnxExporter
     /// <summary>A float32 scalar constant, shared by every node that uses the same value.</summary>
     public string Scalar(float value)
     {
-        if (scalars.TryGetValue((value, 0), out var name)) return name;
+        if (scalars.TryGetValue(value, out var name)) return name;
         name = Weight($"const_{value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", [value]);
-        scalars[(value, 0)] = name;
+        scalars[value] = name;
         return name;
     }
 

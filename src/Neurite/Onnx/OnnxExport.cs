@@ -36,6 +36,8 @@ public sealed record OnnxExportReport(string Path, IReadOnlyList<string> Input, 
 /// <see cref="CharLanguageModel"/>) takes int64 ids; every other model takes float32.</para>
 /// <para>Exportable: every layer type a model file holds (<see cref="LayerConfigs"/>) except Seq2Seq, and the zoo's
 /// residual and Inception blocks. Each module type has one emitter in one table (OnnxExport.Layers.cs).</para>
+/// <para>Only the batch dimension is dynamic: every other one, a sequence's length included, is the one given. A
+/// recurrent layer exports its single-tensor <c>Forward(x)</c>: zero initial state, every sequence full length.</para>
 /// <para>The file is written atomically (a temporary file, then a rename).</para>
 /// </remarks>
 /// <example><code>LeNet.Create().ExportOnnx("lenet.onnx", 1, 28, 28);</code></example>
