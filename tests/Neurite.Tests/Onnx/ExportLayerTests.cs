@@ -126,6 +126,15 @@ public class ExportLayerTests
     }
 
     [Fact]
+    public void ASeq2SeqModelIsRefusedByName()
+    {
+        var vocabulary = Vocabulary.Build([["a", "b", "c"]]);
+        var model = new Neurite.Seq2Seq.Seq2SeqModel(vocabulary, vocabulary, new Neurite.Seq2Seq.Seq2SeqOptions(EmbeddingDim: 4, HiddenSize: 4), generator: G);
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExport.ToOnnx(model, [3]));
+        Assert.StartsWith("ONNX export: model (Seq2SeqModel) has no ONNX form", e.Message);
+    }
+
+    [Fact]
     public void TheFileIsOpset17IrVersion8WithFloatRawWeightsAndADynamicBatch()
     {
         var linear = new Linear(3, 2, generator: G);
