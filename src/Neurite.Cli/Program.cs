@@ -17,6 +17,7 @@ var root = new RootCommand("Neurite: deep learning for .NET — train, evaluate 
     AnalogyCommand.Create(),
     Seq2SeqCommand.Create(),
     TranslateCommand.Create(),
+    ExportCommand.Create(),
 };
 try
 {

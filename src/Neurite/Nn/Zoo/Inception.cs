@@ -7,7 +7,7 @@ namespace Neurite.Nn.Zoo;
 /// </summary>
 public sealed class InceptionBlock : Module
 {
-    readonly Sequential b1, b3, b5, pool;
+    internal readonly Sequential b1, b3, b5, pool;
 
     /// <summary>Channels of the output: c1 + c3 + c5 + proj.</summary>
     public int OutChannels { get; }

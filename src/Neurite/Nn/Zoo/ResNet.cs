@@ -9,9 +9,9 @@ public sealed class BasicBlock : Module
 {
     /// <summary>Output channels per <c>channels</c>: 1 (the block outputs <c>channels</c>).</summary>
     public const int Expansion = 1;
-    readonly Conv2d conv1, conv2;
-    readonly BatchNorm2d bn1, bn2;
-    readonly Sequential? shortcut;
+    internal readonly Conv2d conv1, conv2;
+    internal readonly BatchNorm2d bn1, bn2;
+    internal readonly Sequential? shortcut;
 
     /// <summary>Two 3×3 convolutions (the first with <paramref name="stride"/>), each with batch norm, and the shortcut.</summary>
     /// <param name="inChannels">Channels of the input.</param>
@@ -61,9 +61,9 @@ public sealed class Bottleneck : Module
 {
     /// <summary>Output channels per <c>channels</c>: 4 (the last 1×1 convolution expands to 4·channels).</summary>
     public const int Expansion = 4;
-    readonly Conv2d conv1, conv2, conv3;
-    readonly BatchNorm2d bn1, bn2, bn3;
-    readonly Sequential? shortcut;
+    internal readonly Conv2d conv1, conv2, conv3;
+    internal readonly BatchNorm2d bn1, bn2, bn3;
+    internal readonly Sequential? shortcut;
 
     /// <summary>1×1 (to <paramref name="channels"/>) – 3×3 with <paramref name="stride"/> – 1×1 (to 4·channels), each with batch
     /// norm, and the shortcut (the stride on the 3×3, as torchvision's ResNet v1.5).</summary>
