@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Diagnostics;
 using Neurite.Nn;
 using Neurite.Optim;
@@ -80,6 +82,24 @@ public sealed class Trainer(Module model, Loss loss, Optimizer optimizer)
 
     string? stopReason;
     int initialEpochOfFit;
+
+    /// <summary>Where Fit logs each finished epoch (Information), a divergence (Warning) and an early stop or a cancellation
+    /// (Information), with structured fields (Epoch, TrainLoss, ValLoss, …). Default: no logging.</summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
+
+    /// <summary><see cref="Fit(IEnumerable{ValueTuple{Tensor, Tensor}}, int, int, IEnumerable{ValueTuple{Tensor, Tensor}}?, CancellationToken, Callback[])"/>
+    /// that reports every finished epoch to <paramref name="progress"/> (e.g. a <see cref="Progress{T}"/> updating a UI).</summary>
+    public History Fit(IEnumerable<(Tensor x, Tensor y)> train, int epochs, IEnumerable<(Tensor x, Tensor y)>? validation, IProgress<EpochResult> progress,
+        CancellationToken cancellationToken = default, params Callback[] callbacks)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        return Fit(train, epochs, 0, validation, cancellationToken, [.. callbacks, new ProgressReporter(progress)]);
+    }
+
+    sealed class ProgressReporter(IProgress<EpochResult> progress) : Callback
+    {
+        public override void OnEpochEnd(Trainer trainer, EpochResult result) => progress.Report(result);
+    }
 
     /// <summary>Asks <c>Fit</c> to stop after the current epoch, with a reason recorded in the history.</summary>
     public void Stop(string reason) => stopReason ??= reason;
@@ -172,11 +192,15 @@ public sealed class Trainer(Module model, Loss loss, Optimizer optimizer)
             var result = new EpochResult(epoch, trainLoss, classification && seen > 0 ? (double)correct / seen : null, valLoss, valAcc,
                 Optimizer.LearningRate, seconds, seen / Math.Max(seconds, 1e-9));
             History.Add(result);
+            Logger.LogInformation("epoch {Epoch}/{Epochs}: train loss {TrainLoss:g4}, val loss {ValLoss:g4}, val accuracy {ValAccuracy:p2}, lr {LearningRate:g3}, {Seconds:f1} s",
+                epoch, epochs, trainLoss, valLoss, valAcc, Optimizer.LearningRate, seconds);
             foreach (var c in callbacks) c.OnEpochEnd(this, result);
             History.LastCompletedEpoch = epoch;
             if (stopReason is null) lastGood = TrainingState.Capture(Model, Optimizer);
         }
         History.StopReason = stopReason;
+        if (History.Divergence is not null) Logger.LogWarning("training diverged: {Reason}", stopReason);
+        else if (stopReason is not null) Logger.LogInformation("training stopped: {Reason}", stopReason);
         foreach (var c in callbacks) c.OnTrainEnd(this, History);
         return History;
     }
