@@ -6,6 +6,7 @@ using Neurite.Cli.Commands;
 var root = new RootCommand("Neurite: deep learning for .NET — train, evaluate and inspect neural networks")
 {
     TrainCommand.Create(),
+    TuneCommand.Create(),
     EvalCommand.Create(),
     PredictCommand.Create(),
     InfoCommand.Create(),

@@ -206,7 +206,7 @@ public static class TrainCommand
     /// learns standardised targets (a target in the thousands is out of reach of lr 1e-3 steps otherwise) while the
     /// model still outputs, and the loss still measures, the target's own units. Written as Standardize with
     /// mean −m/s and std 1/s: (z + m/s)·s = z·s + m.</summary>
-    static Module[] TargetScale(PreparedData data)
+    internal static Module[] TargetScale(PreparedData data)
     {
         if (data.Classification) return [];
         var targets = new StandardScaler();
