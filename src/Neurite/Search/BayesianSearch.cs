@@ -11,6 +11,7 @@ public sealed class BayesianSearch(SearchSpace space, ulong seed, int initialTri
 {
     readonly Generator generator = new(seed);
 
+    /// <inheritdoc/>
     public Configuration? Propose(IReadOnlyList<Trial> history)
     {
         var seen = history.Where(t => !double.IsNaN(t.Score)).ToArray();
@@ -49,6 +50,7 @@ public sealed class BayesianSearch(SearchSpace space, ulong seed, int initialTri
 /// <summary>The standard normal density and distribution function.</summary>
 public static class Normal
 {
+    /// <summary>φ(z) = exp(−z²/2) / √(2π).</summary>
     public static double Pdf(double z) => Math.Exp(-0.5 * z * z) / Math.Sqrt(2 * Math.PI);
 
     /// <summary>Φ(z) = ½·erfc(−z/√2).</summary>

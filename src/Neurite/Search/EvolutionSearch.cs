@@ -15,6 +15,13 @@ public sealed class EvolutionSearch : ISearcher
     readonly int population, tournament;
     readonly double parameterPenalty;
 
+    /// <summary>Regularised evolution over <paramref name="space"/>, seeded with <paramref name="seed"/>.</summary>
+    /// <param name="space">The space to search.</param>
+    /// <param name="seed">The generator seed.</param>
+    /// <param name="population">Random trials at the start, and how many of the latest trials stay alive (default 8, ≥ 2).</param>
+    /// <param name="tournament">Trials drawn per tournament (default 3, in 1..population).</param>
+    /// <param name="parameterPenalty">Fitness weight on log₁₀(parameters) (default 0, ≥ 0).</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of its range.</exception>
     public EvolutionSearch(SearchSpace space, ulong seed, int population = 8, int tournament = 3, double parameterPenalty = 0)
     {
         if (population < 2) throw new ArgumentOutOfRangeException(nameof(population), population, "evolution: population must be ≥ 2");
@@ -23,8 +30,11 @@ public sealed class EvolutionSearch : ISearcher
         (this.space, generator, this.population, this.tournament, this.parameterPenalty) = (space, new Generator(seed), population, tournament, parameterPenalty);
     }
 
+    /// <summary>score + parameterPenalty·log₁₀(max(1, parameters)); lower is fitter.</summary>
     public double Fitness(Trial t) => t.Score + parameterPenalty * Math.Log10(Math.Max(1, t.Parameters));
 
+    /// <inheritdoc/>
+    /// <remarks>Random for the first <c>population</c> trials; then a mutant of the tournament winner, retried up to 10 times while it repeats an earlier configuration.</remarks>
     public Configuration? Propose(IReadOnlyList<Trial> history)
     {
         if (history.Count < population) return space.Sample(generator);

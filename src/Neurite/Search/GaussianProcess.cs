@@ -8,6 +8,8 @@ namespace Neurite.Search;
 /// </summary>
 public sealed class Matern52Kernel
 {
+    /// <summary>The Matérn-5/2 kernel k(r) = σ²(1 + √5 r + 5r²/3) e^(−√5 r), σ² = <paramref name="variance"/>, one length scale per dimension in <paramref name="lengthScales"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A variance or length scale that is not finite and positive, or no length scales.</exception>
     public Matern52Kernel(double variance, IReadOnlyList<double> lengthScales)
     {
         if (!(variance > 0) || !double.IsFinite(variance)) throw new ArgumentOutOfRangeException(nameof(variance), variance, "Matérn kernel: variance must be positive");
@@ -16,9 +18,13 @@ public sealed class Matern52Kernel
         (Variance, LengthScales) = (variance, [.. lengthScales]);
     }
 
+    /// <summary>The signal variance σ² = k(x, x).</summary>
     public double Variance { get; }
+    /// <summary>The length scales ℓ_d, one per input dimension.</summary>
     public IReadOnlyList<double> LengthScales { get; }
 
+    /// <summary>k(a, b) = σ²(1 + √5 r + 5r²/3) e^(−√5 r), r = √Σ_d ((a_d − b_d)/ℓ_d)².</summary>
+    /// <exception cref="ArgumentException">A point's length differs from the number of length scales.</exception>
     public double Value(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         if (a.Length != LengthScales.Count || b.Length != LengthScales.Count)
@@ -41,6 +47,9 @@ public sealed class GaussianProcess
     readonly double[] alpha;
     readonly double[,] l;
 
+    /// <summary>Conditions the GP on points <paramref name="x"/> with targets <paramref name="y"/> (standardised), observation noise variance <paramref name="noise"/>.</summary>
+    /// <exception cref="ArgumentException">No points, a different number of targets, or a kernel matrix that is not positive definite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="noise"/> negative or not finite.</exception>
     public GaussianProcess(IReadOnlyList<double[]> x, IReadOnlyList<double> y, Matern52Kernel kernel, double noise)
     {
         if (x.Count == 0 || x.Count != y.Count) throw new ArgumentException($"Gaussian process: {x.Count} points and {y.Count} targets; need as many, at least one");
@@ -59,6 +68,7 @@ public sealed class GaussianProcess
         LogMarginalLikelihood = -0.5 * fit - logDet - 0.5 * n * Math.Log(2 * Math.PI);
     }
 
+    /// <summary>The covariance function.</summary>
     public Matern52Kernel Kernel { get; }
 
     /// <summary>The observation noise variance σₙ².</summary>

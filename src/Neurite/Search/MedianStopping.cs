@@ -9,7 +9,9 @@ namespace Neurite.Search;
 /// </summary>
 public sealed class MedianStoppingRule(int graceEpochs = 1, int minTrials = 3)
 {
+    /// <summary>Epochs before the rule may stop a trial (default 1, ≥ 1).</summary>
     public int GraceEpochs { get; } = graceEpochs >= 1 ? graceEpochs : throw new ArgumentOutOfRangeException(nameof(graceEpochs), graceEpochs, "median stopping: graceEpochs must be ≥ 1");
+    /// <summary>Finished trials needed at an epoch before the rule stops anything (default 3, ≥ 1).</summary>
     public int MinTrials { get; } = minTrials >= 1 ? minTrials : throw new ArgumentOutOfRangeException(nameof(minTrials), minTrials, "median stopping: minTrials must be ≥ 1");
 
     /// <summary>Whether the running trial with dev metrics <paramref name="curve"/> (lower is better) should stop now.</summary>
@@ -40,15 +42,21 @@ public sealed class MedianStoppingCallback(MedianStoppingRule? rule, IReadOnlyLi
 {
     readonly List<double> curve = [];
 
+    /// <summary>The dev metric (validation loss, or training loss without a dev set) after each epoch so far.</summary>
     public IReadOnlyList<double> Curve => curve;
+    /// <summary>Whether the rule stopped the last run.</summary>
     public bool Stopped { get; private set; }
 
+    /// <inheritdoc/>
+    /// <remarks>Clears <see cref="Curve"/> and <see cref="Stopped"/>.</remarks>
     public override void OnTrainBegin(Trainer trainer)
     {
         Stopped = false;
         curve.Clear();
     }
 
+    /// <inheritdoc/>
+    /// <remarks>Records the epoch's metric and stops the trainer, before the last epoch, when the rule says so.</remarks>
     public override void OnEpochEnd(Trainer trainer, EpochResult result)
     {
         curve.Add(result.ValLoss ?? result.TrainLoss);

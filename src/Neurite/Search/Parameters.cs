@@ -12,6 +12,7 @@ public sealed record Condition(string Parameter, IReadOnlyList<string> Values);
 /// Gaussian-process surrogate and the coarse-to-fine ranges.</summary>
 public abstract class Parameter(string name)
 {
+    /// <summary>The parameter's name, unique in its space. Throws <see cref="ArgumentException"/> when blank.</summary>
     public string Name { get; } = string.IsNullOrWhiteSpace(name) ? throw new ArgumentException("search space: a parameter needs a name", nameof(name)) : name;
 
     /// <summary>When the parameter is active; null: always.</summary>
@@ -30,6 +31,7 @@ public abstract class Parameter(string name)
     /// <summary>How many numbers <see cref="Encode"/> writes.</summary>
     public abstract int EncodedWidth { get; }
 
+    /// <summary>A random value from the parameter's prior (uniform, or log-uniform with <c>log</c>).</summary>
     public abstract object Sample(Generator g);
 
     /// <summary>Writes the value's coordinates in [0, 1] into <paramref name="into"/>; a null (inactive) value writes zeros.</summary>
@@ -58,6 +60,8 @@ public abstract class Parameter(string name)
 /// seed 001's "search on a log scale", 10^Uniform(−4, 0) rather than Uniform(0.0001, 1)).</summary>
 public sealed class FloatParameter : Parameter
 {
+    /// <summary>A real in [<paramref name="low"/>, <paramref name="high"/>], log-uniform when <paramref name="log"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Bounds not finite, <paramref name="low"/> ≥ <paramref name="high"/>, or <paramref name="log"/> with <paramref name="low"/> ≤ 0.</exception>
     public FloatParameter(string name, double low, double high, bool log = false) : base(name)
     {
         if (!double.IsFinite(low) || !double.IsFinite(high) || !(low < high))
@@ -66,20 +70,29 @@ public sealed class FloatParameter : Parameter
         (Low, High, Log) = (low, high, log);
     }
 
+    /// <summary>The lower bound.</summary>
     public double Low { get; }
+    /// <summary>The upper bound.</summary>
     public double High { get; }
+    /// <summary>Whether values are sampled, encoded and spaced on a log scale.</summary>
     public bool Log { get; }
 
     double T(double v) => Log ? Math.Log(v) : v;
     double Inverse(double t) => Math.Clamp(Log ? Math.Exp(t) : t, Low, High);
 
+    /// <inheritdoc/>
     public override int EncodedWidth => 1;
+    /// <inheritdoc/>
     public override object Sample(Generator g) => Inverse(T(Low) + g.NextDouble() * (T(High) - T(Low)));
+    /// <inheritdoc/>
+    /// <remarks>(T(v) − T(Low)) / (T(High) − T(Low)), T = log when <see cref="Log"/>.</remarks>
     public override void Encode(object? value, Span<double> into) =>
         into[0] = value is double v ? (T(v) - T(Low)) / (T(High) - T(Low)) : 0;
+    /// <inheritdoc/>
     public override IReadOnlyList<object> Levels(int count) =>
         [.. Enumerable.Range(0, count).Select(i => (object)Inverse(T(Low) + (count == 1 ? 0.5 : (double)i / (count - 1)) * (T(High) - T(Low))))];
 
+    /// <inheritdoc/>
     public override Parameter Narrow(IReadOnlyList<object> best, double margin)
     {
         if (best.Count == 0) return this;
@@ -89,12 +102,16 @@ public sealed class FloatParameter : Parameter
         return new FloatParameter(Name, low, high, Log) { When = When };
     }
 
+    /// <inheritdoc/>
+    /// <remarks>A Gaussian step of 0.2 of the (log) range, clamped to [Low, High].</remarks>
     public override object Mutate(object value, Generator g) => Inverse(T((double)value) + 0.2 * (T(High) - T(Low)) * g.NextNormal());
 }
 
 /// <summary>An integer in [Low, High], uniform or log-uniform (sampled as a real and rounded).</summary>
 public sealed class IntParameter : Parameter
 {
+    /// <summary>An integer in [<paramref name="low"/>, <paramref name="high"/>], log-uniform when <paramref name="log"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="low"/> &gt; <paramref name="high"/>, or <paramref name="log"/> with <paramref name="low"/> ≤ 0.</exception>
     public IntParameter(string name, int low, int high, bool log = false) : base(name)
     {
         if (low > high) throw new ArgumentOutOfRangeException(nameof(low), $"search space: '{name}' needs low ≤ high, got [{low}, {high}]");
@@ -102,8 +119,11 @@ public sealed class IntParameter : Parameter
         (Low, High, Log) = (low, high, log);
     }
 
+    /// <summary>The lower bound (inclusive).</summary>
     public int Low { get; }
+    /// <summary>The upper bound (inclusive).</summary>
     public int High { get; }
+    /// <summary>Whether values are sampled, encoded and spaced on a log scale.</summary>
     public bool Log { get; }
 
     double T(double v) => Log ? Math.Log(v) : v;
@@ -112,13 +132,20 @@ public sealed class IntParameter : Parameter
     double TLow => Log ? Math.Log(Math.Max(0.5, Low - 0.5)) : Low - 0.5;
     double THigh => T(High + 0.5);
 
+    /// <inheritdoc/>
     public override int EncodedWidth => 1;
+    /// <inheritdoc/>
+    /// <remarks>Draws from [Low − ½, High + ½] (on the log scale with <see cref="Log"/>) and rounds, so the end values are as likely as the rest.</remarks>
     public override object Sample(Generator g) => Inverse(TLow + g.NextDouble() * (THigh - TLow));
+    /// <inheritdoc/>
     public override void Encode(object? value, Span<double> into) =>
         into[0] = value is int v && High > Low ? (T(v) - T(Low)) / (T(High) - T(Low)) : 0;
+    /// <inheritdoc/>
+    /// <remarks>Rounded, so fewer than <paramref name="count"/> when values coincide.</remarks>
     public override IReadOnlyList<object> Levels(int count) =>
         [.. Enumerable.Range(0, count).Select(i => Inverse(T(Low) + (count == 1 ? 0.5 : (double)i / (count - 1)) * (T(High) - T(Low)))).Distinct().Select(v => (object)v)];
 
+    /// <inheritdoc/>
     public override Parameter Narrow(IReadOnlyList<object> best, double margin)
     {
         if (best.Count == 0) return this;
@@ -128,6 +155,8 @@ public sealed class IntParameter : Parameter
         return new IntParameter(Name, low, high, Log) { When = When };
     }
 
+    /// <inheritdoc/>
+    /// <remarks>Steps down or up by max(1, round(|N(0, 1)|·0.2·s)), s = the value (log scale) or High − Low, clamped to [Low, High].</remarks>
     public override object Mutate(object value, Generator g)
     {
         int v = (int)value, step = Math.Max(1, (int)Math.Round(Math.Abs(g.NextNormal()) * 0.2 * (Log ? v : High - Low)));
@@ -138,6 +167,8 @@ public sealed class IntParameter : Parameter
 /// <summary>One of a list of names (an optimiser, an activation, "true"/"false").</summary>
 public sealed class ChoiceParameter : Parameter
 {
+    /// <summary>One of <paramref name="choices"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="choices"/> is empty or lists a value twice.</exception>
     public ChoiceParameter(string name, IReadOnlyList<string> choices) : base(name)
     {
         if (choices.Count == 0) throw new ArgumentException($"search space: choice '{name}' needs at least one value", nameof(choices));
@@ -145,9 +176,13 @@ public sealed class ChoiceParameter : Parameter
         Choices = [.. choices];
     }
 
+    /// <summary>The allowed values, in order.</summary>
     public IReadOnlyList<string> Choices { get; }
 
+    /// <inheritdoc/>
     public override int EncodedWidth => Choices.Count;
+    /// <inheritdoc/>
+    /// <remarks>Each choice equally likely.</remarks>
     public override object Sample(Generator g) => Choices[g.NextInt(Choices.Count)];
 
     /// <summary>One-hot: the GP sees categories as corners of a simplex, all equally far apart.</summary>
@@ -157,11 +192,17 @@ public sealed class ChoiceParameter : Parameter
         if (value is string s && Choices.ToList().IndexOf(s) is >= 0 and var k) into[k] = 1;
     }
 
+    /// <inheritdoc/>
+    /// <remarks>Every choice, whatever <paramref name="count"/>.</remarks>
     public override IReadOnlyList<object> Levels(int count) => [.. Choices];
 
+    /// <inheritdoc/>
+    /// <remarks>Keeps the choices that appear in <paramref name="best"/>; <paramref name="margin"/> is unused.</remarks>
     public override Parameter Narrow(IReadOnlyList<object> best, double margin) =>
         best.Count == 0 ? this : new ChoiceParameter(Name, [.. Choices.Where(best.Contains)]) { When = When };
 
+    /// <inheritdoc/>
+    /// <remarks>Another choice, uniformly; the same one when there is only one.</remarks>
     public override object Mutate(object value, Generator g)
     {
         if (Choices.Count == 1) return value;
@@ -174,6 +215,8 @@ public sealed class ChoiceParameter : Parameter
 /// drawn log-uniformly (powers matter, not units). The value is an <c>int[]</c> of widths (empty for depth 0).</summary>
 public sealed class LayersParameter : Parameter
 {
+    /// <summary>Hidden layers of depth in [<paramref name="minDepth"/>, <paramref name="maxDepth"/>] and widths in [<paramref name="minWidth"/>, <paramref name="maxWidth"/>].</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not 0 ≤ <paramref name="minDepth"/> ≤ <paramref name="maxDepth"/> ≤ 64, or not 1 ≤ <paramref name="minWidth"/> ≤ <paramref name="maxWidth"/>.</exception>
     public LayersParameter(string name, int minDepth, int maxDepth, int minWidth, int maxWidth) : base(name)
     {
         if (minDepth < 0 || minDepth > maxDepth || maxDepth > 64)
@@ -185,20 +228,28 @@ public sealed class LayersParameter : Parameter
     }
 
     readonly IntParameter width;
+    /// <summary>The fewest hidden layers.</summary>
     public int MinDepth { get; }
+    /// <summary>The most hidden layers (at most 64).</summary>
     public int MaxDepth { get; }
+    /// <summary>The narrowest layer.</summary>
     public int MinWidth { get; }
+    /// <summary>The widest layer.</summary>
     public int MaxWidth { get; }
 
     /// <summary>The depth, then each layer's log-width (zeros past the depth).</summary>
     public override int EncodedWidth => 1 + MaxDepth;
 
+    /// <inheritdoc/>
+    /// <remarks>A uniform depth, then each width log-uniform.</remarks>
     public override object Sample(Generator g)
     {
         int depth = MinDepth + g.NextInt(MaxDepth - MinDepth + 1);
         return Enumerable.Range(0, depth).Select(_ => (int)width.Sample(g)).ToArray();
     }
 
+    /// <inheritdoc/>
+    /// <remarks>depth / MaxDepth, then each layer's log-width in [0, 1].</remarks>
     public override void Encode(object? value, Span<double> into)
     {
         into[..EncodedWidth].Clear();
@@ -213,6 +264,8 @@ public sealed class LayersParameter : Parameter
             ? [Array.Empty<int>()]
             : width.Levels(count).Select(w => Enumerable.Repeat((int)w, d).ToArray())).Cast<object>()];
 
+    /// <inheritdoc/>
+    /// <remarks>The depths the best used, and the widths narrowed as one log-scaled integer.</remarks>
     public override Parameter Narrow(IReadOnlyList<object> best, double margin)
     {
         if (best.Count == 0) return this;

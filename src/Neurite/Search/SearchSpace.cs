@@ -5,25 +5,37 @@ public sealed class Configuration : IEquatable<Configuration>
 {
     readonly List<KeyValuePair<string, object>> values;
 
+    /// <summary>A configuration of <paramref name="values"/> (name, value), in order.</summary>
     public Configuration(IEnumerable<KeyValuePair<string, object>> values) => this.values = [.. values];
 
+    /// <summary>The (name, value) pairs of the active parameters, in the space's order.</summary>
     public IReadOnlyList<KeyValuePair<string, object>> Values => values;
 
+    /// <summary>Whether <paramref name="name"/> is active in this configuration.</summary>
     public bool Has(string name) => values.Any(kv => kv.Key == name);
 
+    /// <summary>The value of <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException"><paramref name="name"/> is not active here.</exception>
     public object this[string name] => values.FirstOrDefault(kv => kv.Key == name).Value
         ?? throw new KeyNotFoundException($"configuration: no active parameter '{name}' in {this}");
 
+    /// <summary>The value of the <see cref="FloatParameter"/> <paramref name="name"/>.</summary>
     public double Float(string name) => (double)this[name];
+    /// <summary>The value of the <see cref="IntParameter"/> <paramref name="name"/>.</summary>
     public int Int(string name) => (int)this[name];
+    /// <summary>The value of the <see cref="ChoiceParameter"/> <paramref name="name"/>.</summary>
     public string Choice(string name) => (string)this[name];
+    /// <summary>The hidden widths of the <see cref="LayersParameter"/> <paramref name="name"/>.</summary>
     public IReadOnlyList<int> Layers(string name) => (int[])this[name];
 
     /// <summary><c>lr=0.001 layers=64-32 optimizer=adam</c>, numbers round-trip.</summary>
     public override string ToString() => string.Join(" ", values.Select(kv => $"{kv.Key}={Parameter.Format(kv.Value)}"));
 
+    /// <summary>Equal when the <see cref="ToString"/> forms are: same names, order and round-trip values.</summary>
     public bool Equals(Configuration? other) => other is not null && ToString() == other.ToString();
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as Configuration);
+    /// <inheritdoc/>
     public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
 }
 
@@ -41,6 +53,8 @@ public sealed class Configuration : IEquatable<Configuration>
 /// </example>
 public sealed class SearchSpace
 {
+    /// <summary>A space of <paramref name="parameters"/>, in order.</summary>
+    /// <exception cref="ArgumentException">No parameters, a name given twice, or a condition on a parameter that is not an earlier choice or on a value it does not offer.</exception>
     public SearchSpace(params IReadOnlyList<Parameter> parameters)
     {
         if (parameters.Count == 0) throw new ArgumentException("search space: no parameters (an empty space has nothing to search)", nameof(parameters));
@@ -60,6 +74,7 @@ public sealed class SearchSpace
         EncodedWidth = Parameters.Sum(p => p.EncodedWidth);
     }
 
+    /// <summary>The parameters, in order.</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>The length of <see cref="Encode"/>'s vector.</summary>
@@ -141,6 +156,8 @@ public sealed class SearchSpace
         return new SearchSpace(narrowed);
     }
 
+    /// <summary>The parameter called <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No parameter has that name.</exception>
     public Parameter this[string name] => Parameters.FirstOrDefault(p => p.Name == name)
         ?? throw new KeyNotFoundException($"search space: no parameter '{name}'; it has {string.Join(", ", Parameters.Select(p => p.Name))}");
 }

@@ -15,8 +15,10 @@ public interface ISearcher
 /// <summary>Every combination of <paramref name="levels"/> values per parameter (all values of a choice), in order.</summary>
 public sealed class GridSearch(SearchSpace space, int levels = 3) : ISearcher
 {
+    /// <summary>Every grid point, in the order proposed.</summary>
     public IReadOnlyList<Configuration> Points { get; } = space.Grid(levels);
 
+    /// <inheritdoc/>
     public Configuration? Propose(IReadOnlyList<Trial> history) => history.Count < Points.Count ? Points[history.Count] : null;
 }
 
@@ -26,6 +28,7 @@ public sealed class RandomSearch(SearchSpace space, ulong seed) : ISearcher
 {
     readonly Generator generator = new(seed);
 
+    /// <inheritdoc/>
     public Configuration? Propose(IReadOnlyList<Trial> history) => space.Sample(generator);
 }
 
@@ -41,6 +44,12 @@ public sealed class CoarseToFineSearch : ISearcher
     SearchSpace current;
     int round;
 
+    /// <summary>Coarse-to-fine search over <paramref name="space"/>.</summary>
+    /// <param name="space">The space of the first round.</param>
+    /// <param name="seed">The generator seed.</param>
+    /// <param name="trialsPerRound">Trials per round (default 8, ≥ 1).</param>
+    /// <param name="keep">Best finite-score trials the next round narrows around (default 3, ≥ 1).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="trialsPerRound"/> or <paramref name="keep"/> &lt; 1.</exception>
     public CoarseToFineSearch(SearchSpace space, ulong seed, int trialsPerRound = 8, int keep = 3)
     {
         if (trialsPerRound < 1) throw new ArgumentOutOfRangeException(nameof(trialsPerRound), trialsPerRound, "coarse-to-fine: trialsPerRound must be ≥ 1");
@@ -51,6 +60,8 @@ public sealed class CoarseToFineSearch : ISearcher
     /// <summary>The space the current round draws from.</summary>
     public SearchSpace Current => current;
 
+    /// <inheritdoc/>
+    /// <remarks>Round r ≥ 1 narrows the original space around the best trials with a margin of 0.25 / 2^(r−1) of each range.</remarks>
     public Configuration? Propose(IReadOnlyList<Trial> history)
     {
         int r = history.Count / trialsPerRound;

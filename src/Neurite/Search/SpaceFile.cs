@@ -20,16 +20,21 @@ public sealed class SearchSpaceException(string message, Exception? inner = null
 /// </summary>
 public static class SpaceFile
 {
+    /// <summary>The valid parameter forms, quoted in error messages.</summary>
     public const string Forms = "{\"float\": [low, high], \"log\": true|false}, {\"int\": [low, high], \"log\": true|false}, " +
                                 "{\"choice\": [\"a\", \"b\", …]}, {\"layers\": {\"depth\": [min, max], \"width\": [min, max]}}; " +
                                 "any of them may add \"when\": {\"choice-parameter\": [\"value\", …]}";
 
+    /// <summary>Reads the space in the file at <paramref name="path"/>.</summary>
+    /// <exception cref="SearchSpaceException">No such file, or its contents are not a valid space.</exception>
     public static SearchSpace Load(string path)
     {
         if (!File.Exists(path)) throw new SearchSpaceException($"{path}: no such file");
         return Parse(File.ReadAllText(path), path);
     }
 
+    /// <summary>Parses <paramref name="json"/> (comments allowed); <paramref name="source"/> names it in error messages.</summary>
+    /// <exception cref="SearchSpaceException">Not valid JSON or not a valid space.</exception>
     public static SearchSpace Parse(string json, string source = "search space")
     {
         JsonDocument doc;

@@ -8,11 +8,16 @@ public sealed record TrialResult(double Score, IReadOnlyList<double> Curve, bool
 /// trials, and the stopping rule (<see cref="StoppingCallback"/> puts it into a <c>Trainer.Fit</c>).</summary>
 public sealed class TrialContext(int number, IReadOnlyList<Trial> finished, MedianStoppingRule? stopping, CancellationToken cancellation)
 {
+    /// <summary>The trial's number, from 0; seed its run with it.</summary>
     public int Number { get; } = number;
+    /// <summary>The trials finished before this one.</summary>
     public IReadOnlyList<Trial> Finished { get; } = finished;
+    /// <summary>The stopping rule, or null for none.</summary>
     public MedianStoppingRule? Stopping { get; } = stopping;
+    /// <summary>Cancelled when the study is asked to stop.</summary>
     public CancellationToken Cancellation { get; } = cancellation;
 
+    /// <summary>A fresh <see cref="MedianStoppingCallback"/> for <see cref="Stopping"/> against <see cref="Finished"/>; with no rule it only records the curve.</summary>
     public MedianStoppingCallback StoppingCallback() => new(Stopping, Finished);
 }
 
@@ -27,7 +32,9 @@ public sealed class TrialContext(int number, IReadOnlyList<Trial> finished, Medi
 /// parallel would each take every core; one trial at a time uses all of them instead.</remarks>
 public sealed class Study(SearchSpace space, ISearcher searcher, int trials, string? path = null, MedianStoppingRule? stopping = null)
 {
+    /// <summary>The space searched.</summary>
     public SearchSpace Space { get; } = space;
+    /// <summary>How many trials to run (≥ 1).</summary>
     public int Trials { get; } = trials >= 1 ? trials : throw new ArgumentOutOfRangeException(nameof(trials), trials, "study: trials must be ≥ 1");
 
     /// <summary>Runs (or resumes) the study; <paramref name="onTrial"/> sees each trial as it finishes (true when it was

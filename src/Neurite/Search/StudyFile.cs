@@ -13,6 +13,7 @@ namespace Neurite.Search;
 /// </summary>
 public static class StudyFile
 {
+    /// <summary>Writes <paramref name="trials"/> to <paramref name="path"/>, one JSON line each, replacing the file atomically.</summary>
     public static void Write(string path, SearchSpace space, IReadOnlyList<Trial> trials)
     {
         var text = new StringBuilder();
