@@ -10,7 +10,7 @@ public abstract class LrScheduler(Optimizer optimizer)
     public Optimizer Optimizer { get; } = optimizer;
 
     /// <summary>Number of <see cref="Step"/> calls so far.</summary>
-    public int Epoch { get; private set; }
+    public int Epoch { get; protected set; }
 
     /// <summary>The schedule's state, for checkpoints.</summary>
     public virtual double[] GetState() => [Epoch];
@@ -107,6 +107,10 @@ public sealed class LinearWarmup : LrScheduler
 /// Call <see cref="Step(double)"/> with the metric (lower is better).</summary>
 public sealed class ReduceLROnPlateau(Optimizer optimizer, double factor = 0.1, int patience = 10, double minLr = 0, double threshold = 1e-4) : LrScheduler(optimizer)
 {
+    readonly double factor = factor > 0 && factor < 1 ? factor : throw new ArgumentOutOfRangeException(nameof(factor), factor, "ReduceLROnPlateau: factor must be in (0, 1)");
+    readonly int patience = patience >= 0 ? patience : throw new ArgumentOutOfRangeException(nameof(patience), patience, "ReduceLROnPlateau: patience must be non-negative");
+    readonly double minLr = minLr >= 0 && double.IsFinite(minLr) ? minLr : throw new ArgumentOutOfRangeException(nameof(minLr), minLr, "ReduceLROnPlateau: minLr must be non-negative and finite");
+    readonly double threshold = threshold >= 0 && threshold < 1 ? threshold : throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "ReduceLROnPlateau: threshold must be in [0, 1)");
     double best = double.PositiveInfinity;
     int bad;
     double scale = 1;
@@ -126,7 +130,7 @@ public sealed class ReduceLROnPlateau(Optimizer optimizer, double factor = 0.1, 
     public override void SetState(double[] state)
     {
         if (state.Length != 4) throw new ArgumentException($"ReduceLROnPlateau: expected 4 state values, got {state.Length}");
-        (best, bad, scale) = (state[1], (int)state[2], state[3]);
+        (Epoch, best, bad, scale) = ((int)state[0], state[1], (int)state[2], state[3]);
         foreach (var g in Optimizer.Groups) g.LearningRate = Math.Max(minLr, g.InitialLearningRate * scale);
     }
 
@@ -135,6 +139,7 @@ public sealed class ReduceLROnPlateau(Optimizer optimizer, double factor = 0.1, 
     /// becomes max(minLr, initial·factor^k) and the count restarts.</summary>
     public void Step(double metric)
     {
+        Epoch++;
         if (metric < best * (1 - threshold)) { best = metric; bad = 0; return; }
         if (++bad <= patience) return;
         bad = 0;

@@ -79,4 +79,21 @@ public class SchedulerTests
         foreach (var metric in new[] { 1.0, 1, 1, 1 }) s.Step(metric);
         Assert.Equal(0.05, s.Optimizer.LearningRate, 15);
     }
+
+    [Fact]
+    public void ReduceLROnPlateauCountsEpochsKeepsThemInItsStateAndChecksItsOptions()
+    {
+        var s = new ReduceLROnPlateau(Opt(), factor: 0.5, patience: 1);
+        foreach (var metric in new[] { 1.0, 2, 2 }) s.Step(metric);
+        Assert.Equal(3, s.Epoch);
+        var restored = new ReduceLROnPlateau(Opt(), factor: 0.5, patience: 1);
+        restored.SetState(s.GetState());
+        Assert.Equal(3, restored.Epoch);
+        Assert.Equal(s.Optimizer.LearningRate, restored.Optimizer.LearningRate, 15);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReduceLROnPlateau(Opt(), factor: 1.0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReduceLROnPlateau(Opt(), factor: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReduceLROnPlateau(Opt(), patience: -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReduceLROnPlateau(Opt(), minLr: double.NaN));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReduceLROnPlateau(Opt(), threshold: 1));
+    }
 }
