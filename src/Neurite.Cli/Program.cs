@@ -19,6 +19,7 @@ var root = new RootCommand("Neurite: deep learning for .NET — train, evaluate 
     Seq2SeqCommand.Create(),
     TranslateCommand.Create(),
     ExportCommand.Create(),
+    DiagnoseCommand.Create(),
 };
 try
 {

@@ -63,18 +63,25 @@ public static class EvalCommand
         }
         if (dataset is not null)
         {
-            // models of earlier versions carry no input shape: networks `train` built on features start with Standardize
-            bool images = info.InputShape is { } shape ? shape.Length == 3 : !(loaded.Model is Sequential { Count: > 0 } s && s[0] is Standardize);
-            // the training run's fractions when it cut its own test part, else the defaults
-            var split = info.Split is { TestRows: not null } s2 ? s2 : null;
-            var request = new DataRequest(dataDir, seed ?? info.Seed ?? 42, images, split?.Fractions[2] ?? 0.2, split?.Fractions[1]);
-            var prepared = DataSources.Load(dataset, null, null, false, request);
-            return (prepared.Test, $"the test split of {dataset} (seed {request.Seed})");
+            var (prepared, used) = SplitOf(loaded, dataset, dataDir, seed);
+            return (prepared.Test, $"the test split of {dataset} (seed {used})");
         }
         return DataSources.TestRowsOf(info, loaded.Path, dataDir);
     }
 
-    static void Classification(Tensor logits, Tensor labels, IReadOnlyList<string>? classNames, TextWriter output)
+    /// <summary>A built-in data set split as the model's training run split it (its seed and fractions, unless given).</summary>
+    internal static (PreparedData Data, ulong Seed) SplitOf(LoadedModel loaded, string dataset, string? dataDir, ulong? seed)
+    {
+        var info = loaded.Info;
+        // models of earlier versions carry no input shape: networks `train` built on features start with Standardize
+        bool images = info.InputShape is { } shape ? shape.Length == 3 : !(loaded.Model is Sequential { Count: > 0 } s && s[0] is Standardize);
+        // the training run's fractions when it cut its own test part, else the defaults
+        var split = info.Split is { TestRows: not null } s2 ? s2 : null;
+        var request = new DataRequest(dataDir, seed ?? info.Seed ?? 42, images, split?.Fractions[2] ?? 0.2, split?.Fractions[1]);
+        return (DataSources.Load(dataset, null, null, false, request), request.Seed);
+    }
+
+    internal static void Classification(Tensor logits, Tensor labels, IReadOnlyList<string>? classNames, TextWriter output)
     {
         int c = logits.Shape[1];
         long outside = labels.ToLongArray().Count(l => l < 0 || l >= c);

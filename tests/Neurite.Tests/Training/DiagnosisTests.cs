@@ -49,3 +49,31 @@ public class DiagnosisTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Diagnosis.LearningCurve(() => new Linear(64, 10), m => new Trainer(m, new CrossEntropyLoss(), new Sgd(m.Parameters(), 0.1)), train, dev, [0], 1, 1));
     }
 }
+
+public class DiagnoseCliTests
+{
+    [Fact]
+    public void DiagnoseReadsTheTrainingSplitAndNamesTheCase()
+    {
+        var dir = Directory.CreateTempSubdirectory("neurite-diagnose-");
+        try
+        {
+            string stem = Path.Combine(dir.FullName, "digits");
+            Assert.Equal(0, Neurite.Cli.Commands.TrainCommand.Run(new Neurite.Cli.Commands.TrainCommand.Settings(Epochs: 3, Output: stem, Plain: true), TextWriter.Null));
+            var log = new StringWriter();
+            Assert.Equal(0, Neurite.Cli.Commands.DiagnoseCommand.Run(stem + ".safetensors", null, 0.0, 4, null, log));
+            string text = log.ToString();
+            Assert.Contains("digits split with seed 42 (1258 train, 180 dev, 359 test rows)", text);
+            Assert.Contains("diagnosis: ", text);
+            Assert.Contains("confusion matrix", text);
+            Assert.Equal(4, text.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s+\d+\s+\S+ → ")));
+            // the test error it reports is the one eval reports for the same held-out rows
+            var eval = new StringWriter();
+            Neurite.Cli.Commands.EvalCommand.Run(stem + ".safetensors", null, null, null, null, null, eval);
+            string accuracy = System.Text.RegularExpressions.Regex.Match(eval.ToString(), @"accuracy ([0-9.]+) %").Groups[1].Value;
+            Assert.Contains($"accuracy {accuracy} %", text);
+            Assert.Throws<Neurite.Cli.UsageException>(() => Neurite.Cli.Commands.DiagnoseCommand.Run(stem + ".safetensors", null, 1.5, 4, null, TextWriter.Null));
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+}
