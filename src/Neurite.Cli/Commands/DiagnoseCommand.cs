@@ -35,16 +35,16 @@ public static class DiagnoseCommand
         var (data, seed) = EvalCommand.SplitOf(loaded, name, dataDir, null);
         var trainer = new Trainer(loaded.Model, new CrossEntropyLoss(), new Neurite.Optim.Sgd(loaded.Model.Parameters(), 1));
         double Error(TensorDataset d) => d.Count == 0 ? double.NaN : 1 - (trainer.Evaluate(new DataLoader(d, 1000)).Accuracy ?? throw new UsageException("diagnose: classifiers only (labels are not classes)"));
-        double train = Error(data.Train), dev = Error(data.Dev), test = Error(data.Test);
+        var logits = trainer.Predict(data.Test.Features);       // the test rows once: their error, confusion matrix and worst rows
+        var predicted = logits.ArgMax(1).ToLongArray();
+        var labels = data.Test.Labels.ToLongArray();
+        double train = Error(data.Train), dev = Error(data.Dev), test = labels.Length == 0 ? double.NaN : 1 - predicted.Zip(labels).Count(p => p.First == p.Second) / (double)labels.Length;
         output.WriteLine($"model: {loaded.Path}; data: {name} split with seed {seed} ({data.Train.Count} train, {data.Dev.Count} dev, {data.Test.Count} test rows)");
         output.WriteLine(Diagnosis.BiasVariance(train, double.IsNaN(dev) ? test : dev, testError: test, humanError: humanError));
         output.WriteLine();
-        var logits = trainer.Predict(data.Test.Features);
         EvalCommand.Classification(logits, data.Test.Labels, loaded.Info.ClassNames ?? data.ClassNames, output);
         if (worst == 0) return 0;
         var losses = Tensor.CrossEntropy(logits, data.Test.Labels).ToDoubleArray();
-        var predicted = logits.ArgMax(1).ToLongArray();
-        var labels = data.Test.Labels.ToLongArray();
         var names = loaded.Info.ClassNames ?? data.ClassNames;
         string Name(long c) => names is not null && c < names.Count ? names[(int)c] : c.ToString(CultureInfo.InvariantCulture);
         output.WriteLine();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Neurite.Training;
 
 namespace Neurite.Serialization;
@@ -10,31 +9,11 @@ public sealed record EnsembleConfig(List<LayerConfig> Members) : LayerConfig
     internal static EnsembleConfig Of(Ensemble e) => new([.. e.Members.Select(LayerConfigs.Describe)]);
 
     /// <inheritdoc/>
-    public override Nn.Module Build()
-    {
-        if (Members.Count == 0) throw new ArgumentException("ensemble: at least one member is needed");
-        var built = new Nn.Module[Members.Count];
-        for (int i = 0; i < built.Length; i++)
-        {
-            try { built[i] = Members[i].Build(); }
-            catch (Exception e) when (e is ArgumentException or FormatException) { throw new ArgumentException($"members[{i}]: {e.Message}", e); }
-        }
-        return new Ensemble(built);
-    }
+    public override Nn.Module Build() =>
+        Members.Count == 0 ? throw new ArgumentException("ensemble: at least one member is needed") : new Ensemble(Checks.BuildAll(Members, "members"));
 
     /// <inheritdoc/>
-    public override IEnumerable<StateEntry>? State()
-    {
-        var all = new List<StateEntry>();
-        for (int i = 0; i < Members.Count; i++)
-        {
-            var child = Members[i].State();
-            if (child is null) return null;
-            string prefix = i.ToString(CultureInfo.InvariantCulture) + ".";
-            all.AddRange(child.Select(e => e with { Name = prefix + e.Name }));
-        }
-        return all;
-    }
+    public override IEnumerable<StateEntry>? State() => Checks.Prefixed(Checks.Numbered(Members, ""));
 }
 
 /// <summary>A <see cref="Nn.MultiTask"/> model: the shared trunk's config and one config per head.</summary>
@@ -45,34 +24,10 @@ public sealed record MultiTaskConfig(LayerConfig Trunk, List<LayerConfig> Heads)
     internal static MultiTaskConfig Of(Nn.MultiTask m) => new(LayerConfigs.Describe(m.Trunk), [.. m.Heads.Select(LayerConfigs.Describe)]);
 
     /// <inheritdoc/>
-    public override Nn.Module Build()
-    {
-        if (Heads.Count == 0) throw new ArgumentException("multi-task: at least one head is needed");
-        Nn.Module trunk;
-        try { trunk = Trunk.Build(); }
-        catch (Exception e) when (e is ArgumentException or FormatException) { throw new ArgumentException($"trunk: {e.Message}", e); }
-        var heads = new Nn.Module[Heads.Count];
-        for (int i = 0; i < heads.Length; i++)
-        {
-            try { heads[i] = Heads[i].Build(); }
-            catch (Exception e) when (e is ArgumentException or FormatException) { throw new ArgumentException($"heads[{i}]: {e.Message}", e); }
-        }
-        return new Nn.MultiTask(trunk, heads);
-    }
+    public override Nn.Module Build() =>
+        Heads.Count == 0 ? throw new ArgumentException("multi-task: at least one head is needed")
+            : new Nn.MultiTask(Checks.BuildChild(Trunk, "trunk"), Checks.BuildAll(Heads, "heads"));
 
     /// <inheritdoc/>
-    public override IEnumerable<StateEntry>? State()
-    {
-        var trunk = Trunk.State();
-        if (trunk is null) return null;
-        var all = trunk.Select(e => e with { Name = "trunk." + e.Name }).ToList();
-        for (int i = 0; i < Heads.Count; i++)
-        {
-            var child = Heads[i].State();
-            if (child is null) return null;
-            string prefix = "heads." + i.ToString(CultureInfo.InvariantCulture) + ".";
-            all.AddRange(child.Select(e => e with { Name = prefix + e.Name }));
-        }
-        return all;
-    }
+    public override IEnumerable<StateEntry>? State() => Checks.Prefixed(Checks.Numbered(Heads, "heads.").Prepend(("trunk.", Trunk)));
 }

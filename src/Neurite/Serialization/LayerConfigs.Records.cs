@@ -16,30 +16,10 @@ namespace Neurite.Serialization;
 public sealed record SequentialConfig(List<LayerConfig> Layers) : LayerConfig
 {
     /// <inheritdoc/>
-    public override Module Build()
-    {
-        var modules = new Module[Layers.Count];
-        for (int i = 0; i < modules.Length; i++)
-        {
-            try { modules[i] = Layers[i].Build(); }
-            catch (Exception e) when (e is ArgumentException or FormatException) { throw new ArgumentException($"layers[{i}]: {e.Message}", e); }
-        }
-        return new Sequential(modules);
-    }
+    public override Module Build() => new Sequential(Checks.BuildAll(Layers, "layers"));
 
     /// <inheritdoc/>
-    public override IEnumerable<StateEntry>? State()
-    {
-        var all = new List<StateEntry>();
-        for (int i = 0; i < Layers.Count; i++)
-        {
-            var child = Layers[i].State();
-            if (child is null) return null;
-            string prefix = i.ToString(CultureInfo.InvariantCulture) + ".";
-            all.AddRange(child.Select(e => e with { Name = prefix + e.Name }));
-        }
-        return all;
-    }
+    public override IEnumerable<StateEntry>? State() => Checks.Prefixed(Checks.Numbered(Layers, ""));
 }
 
 /// <summary>A <see cref="Linear"/> layer: y = x·Wᵀ + b, weight [Out, In], bias [Out].</summary>
@@ -298,6 +278,33 @@ public sealed record Plain<TModule>() : LayerConfig where TModule : Module, new(
 static class Checks
 {
     public static Activation ActivationOf(string? text) => text is null ? Activation.None : Activation.Parse(text);
+
+    /// <summary>Each child config built; a bad one's message is prefixed with where it sits ("layers[2]: …").</summary>
+    public static Module[] BuildAll(IReadOnlyList<LayerConfig> children, string key) =>
+        [.. children.Select((c, i) => BuildChild(c, $"{key}[{i}]"))];
+
+    public static Module BuildChild(LayerConfig child, string where)
+    {
+        try { return child.Build(); }
+        catch (Exception e) when (e is ArgumentException or FormatException) { throw new ArgumentException($"{where}: {e.Message}", e); }
+    }
+
+    /// <summary>Children named by their index, as containers register them: "0.", "1.", … after <paramref name="prefix"/>.</summary>
+    public static IEnumerable<(string Prefix, LayerConfig Config)> Numbered(IReadOnlyList<LayerConfig> children, string prefix) =>
+        children.Select((c, i) => (prefix + i.ToString(CultureInfo.InvariantCulture) + ".", c));
+
+    /// <summary>The children's state entries under their prefixes; null when one child's state cannot be known without building.</summary>
+    public static IEnumerable<StateEntry>? Prefixed(IEnumerable<(string Prefix, LayerConfig Config)> children)
+    {
+        var all = new List<StateEntry>();
+        foreach (var (prefix, config) in children)
+        {
+            var child = config.State();
+            if (child is null) return null;
+            all.AddRange(child.Select(e => e with { Name = prefix + e.Name }));
+        }
+        return all;
+    }
 
     public static void Groups(string layer, int inChannels, int outChannels, int groups)
     {

@@ -91,9 +91,8 @@ public static class Diagnosis
         if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "learning curve: epochs must be at least 1");
         foreach (int size in sizes)
             if (size < 1 || size > train.Count) throw new ArgumentOutOfRangeException(nameof(sizes), size, $"learning curve: sizes must be in 1 … {train.Count}");
-        var g = new Generator(seed);
         var order = Enumerable.Range(0, train.Count).ToArray();
-        for (int i = order.Length - 1; i > 0; i--) { int j = g.NextInt(i + 1); (order[i], order[j]) = (order[j], order[i]); }
+        new Generator(seed).Shuffle<int>(order);
         var points = new List<LearningCurvePoint>();
         foreach (int size in sizes)
         {

@@ -47,6 +47,13 @@ static class ExportCheck
         return path;
     }
 
+    /// <summary><paramref name="model"/> with batch norm statistics and affine parameters that are not the initial ones.</summary>
+    internal static T WithStatistics<T>(T model, ulong seed = 99) where T : Module
+    {
+        RandomiseRunningStats(model, new Generator(seed));
+        return model;
+    }
+
     /// <summary>Batch norm running statistics that are not the initial 0 and 1, so using them (or not) shows.</summary>
     static void RandomiseRunningStats(Module module, Generator g)
     {

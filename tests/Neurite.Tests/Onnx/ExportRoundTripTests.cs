@@ -11,25 +11,13 @@ public sealed class ExportRoundTripTests : IDisposable
 
     public void Dispose() => dir.Delete(recursive: true);
 
-    /// <summary>Non-trivial running statistics, so that evaluation-form batch norm is really tested.</summary>
-    static T WithStatistics<T>(T model) where T : Module
-    {
-        var g = new Generator(99);
-        foreach (var (name, buffer) in model.NamedBuffers())
-        {
-            bool variance = name.EndsWith("running_var");
-            Tensor.Uniform(buffer.Shape.ToArray(), variance ? 0.5 : -0.5, variance ? 2 : 0.5, g).ToFloatArray().CopyTo(buffer.Span<float>());
-        }
-        return model;
-    }
-
     [Fact]
     public void LeNetAndResNet20GoOutAndComeBackComputingTheSame()
     {
         foreach (var (model, sample, name) in new (Module, int[], string)[]
         {
             (LeNet.Create(new VisionOptions(InChannels: 1, Classes: 10, InputSize: 28)), [1, 28, 28], "lenet"),
-            (WithStatistics(ResNet.ResNet20(new VisionOptions(InChannels: 3, Classes: 10, InputSize: 32, BatchNorm: true))), [3, 32, 32], "resnet"),
+            (ExportCheck.WithStatistics(ResNet.ResNet20(new VisionOptions(InChannels: 3, Classes: 10, InputSize: 32, BatchNorm: true))), [3, 32, 32], "resnet"),
             (new Sequential(new Lstm(6, 8, numLayers: 2, batchFirst: true, bidirectional: true)), [5, 6], "lstm"),
         })
         {

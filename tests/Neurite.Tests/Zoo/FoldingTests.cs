@@ -1,5 +1,6 @@
 using Neurite.Nn;
 using Neurite.Nn.Zoo;
+using Neurite.Tests.Onnx;
 
 namespace Neurite.Tests.Zoo;
 
@@ -7,17 +8,6 @@ namespace Neurite.Tests.Zoo;
 /// the outputs equal the unfolded ops' (run with a graph being recorded, which takes the ordinary path).</summary>
 public class FoldingTests
 {
-    static T WithStatistics<T>(T model) where T : Module
-    {
-        var g = new Generator(11);
-        foreach (var (name, t) in model.NamedBuffers().Concat(model.NamedParameters().Where(p => p.Name.Contains("bn") || p.Name.Contains("downsample.1"))))
-        {
-            bool positive = name.EndsWith("running_var") || name.EndsWith("weight");
-            Tensor.Uniform(t.Shape.ToArray(), positive ? 0.5 : -0.5, positive ? 2 : 0.5, g).ToFloatArray().CopyTo(t.Span<float>());
-        }
-        return model;
-    }
-
     static void FoldedEqualsUnfolded(Module model, int[] input)
     {
         model.Eval();
@@ -32,17 +22,17 @@ public class FoldingTests
 
     [Fact]
     public void ResNet20BasicBlocksAndTheStem() =>
-        FoldedEqualsUnfolded(WithStatistics(ResNet.ResNet20(new VisionOptions(InChannels: 3, Classes: 10, InputSize: 32))), [2, 3, 32, 32]);
+        FoldedEqualsUnfolded(ExportCheck.WithStatistics(ResNet.ResNet20(new VisionOptions(InChannels: 3, Classes: 10, InputSize: 32))), [2, 3, 32, 32]);
 
     [Fact]
     public void BottleneckBlocks() =>
-        FoldedEqualsUnfolded(WithStatistics(new Sequential(new Bottleneck(8, 4, stride: 2), new Bottleneck(16, 4))), [2, 8, 9, 9]);
+        FoldedEqualsUnfolded(ExportCheck.WithStatistics(new Sequential(new Bottleneck(8, 4, stride: 2), new Bottleneck(16, 4))), [2, 8, 9, 9]);
 
     [Fact]
     public void AConvBatchNormSequenceWithoutReluAndWithABias()
     {
         var g = new Generator(13);
-        FoldedEqualsUnfolded(WithStatistics(new Sequential(new Conv2d(3, 5, 3, padding: 1, generator: g), new BatchNorm2d(5), new Conv2d(5, 4, 3, stride: 2, generator: g), new BatchNorm2d(4), new ReLU(), new Flatten())), [2, 3, 8, 8]);
+        FoldedEqualsUnfolded(ExportCheck.WithStatistics(new Sequential(new Conv2d(3, 5, 3, padding: 1, generator: g), new BatchNorm2d(5), new Conv2d(5, 4, 3, stride: 2, generator: g), new BatchNorm2d(4), new ReLU(), new Flatten())), [2, 3, 8, 8]);
     }
 
     sealed class Keeper : Module
@@ -55,7 +45,7 @@ public class FoldingTests
     public void RecycledIntermediatesNeverReachWhatTheCallerOrAUsersModuleHolds()
     {
         var keeper = new Keeper();
-        var model = WithStatistics(new Sequential(ResNet.ResNet20(new VisionOptions(InChannels: 3, Classes: 4, InputSize: 16)).Layers.Take(4)
+        var model = ExportCheck.WithStatistics(new Sequential(ResNet.ResNet20(new VisionOptions(InChannels: 3, Classes: 4, InputSize: 16)).Layers.Take(4)
             .Append(keeper).Append(new BasicBlock(16, 16)).Append(new GlobalAvgPool2d()).Append(new Linear(16, 4)).ToArray()));
         model.Eval();
         var x1 = Tensor.Uniform([8, 3, 16, 16], -1, 1, new Generator(15));
@@ -76,7 +66,7 @@ public class FoldingTests
     [Fact]
     public void TrainingModeIsNotFolded()
     {
-        var model = WithStatistics(ResNet.ResNet20(new VisionOptions(InChannels: 3, Classes: 10, InputSize: 32)));
+        var model = ExportCheck.WithStatistics(ResNet.ResNet20(new VisionOptions(InChannels: 3, Classes: 10, InputSize: 32)));
         model.Train();
         var x = Tensor.Uniform([4, 3, 32, 32], -1, 1, new Generator(14));
         var before = model.NamedBuffers().First(b => b.Name.EndsWith("running_mean")).Buffer.ToFloatArray();
