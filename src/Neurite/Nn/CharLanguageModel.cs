@@ -126,7 +126,7 @@ public sealed class CharLanguageModel : Module
             throw new ShapeException($"{Describe()} expects int64 token ids [N, T], got {tokens.DType.Name()} {Neurite.Shape.Format(tokens.Shape)}");
         if (state is not null && (state.C is null) != (Options.Cell != RecurrentMode.Lstm))
             throw new ArgumentException($"{Describe()}: an {Options.CellName.ToUpperInvariant()} state {(Options.Cell == RecurrentMode.Lstm ? "needs" : "has no")} a cell state C", nameof(state));
-        var x = Drop(Embedding.Forward(tokens));
+        var x = Drop(Embedding.Invoke(tokens));
         Tensor output;
         LanguageModelState next;
         switch (Recurrent)
@@ -145,7 +145,7 @@ public sealed class CharLanguageModel : Module
                 break;
             default: throw new InvalidOperationException($"CharLanguageModel: unexpected recurrent layer {Recurrent.GetType().Name}");
         }
-        return (Decoder.Forward(Drop(output)), next);
+        return (Decoder.Invoke(Drop(output)), next);
     }
 
     Tensor Drop(Tensor x) => Options.Dropout > 0 && IsTraining ? Nn.Dropout.Drop(x, Options.Dropout, x.Shape.ToArray(), dropoutGenerator) : x;

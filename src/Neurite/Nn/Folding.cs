@@ -13,8 +13,8 @@ namespace Neurite.Nn;
 internal static class Folding
 {
     /// <summary>True when <paramref name="block"/> may fold: evaluation mode and no graph being recorded (so no
-    /// gradient needs the unfolded ops), float32.</summary>
-    public static bool Applies(Module block, Tensor x) => !block.IsTraining && !Autograd.IsEnabled && x.DType == DType.Float32;
+    /// gradient needs the unfolded ops), float32, and no module hooked (a hook must see each layer's own output).</summary>
+    public static bool Applies(Module block, Tensor x) => !block.IsTraining && !Autograd.IsEnabled && x.DType == DType.Float32 && !Module.AnyHooks;
 
     /// <summary><paramref name="then"/>(bn(conv(x))) as one convolution.</summary>
     public static Tensor ConvBn(Conv2d conv, BatchNorm bn, Tensor x, Activation then)

@@ -8,7 +8,7 @@ namespace Neurite.Nn;
 /// child modules, and computes <see cref="Forward"/>. Backward comes from autograd, never from the
 /// module itself.
 /// </summary>
-public abstract class Module
+public abstract partial class Module
 {
     readonly List<(string name, Tensor tensor)> parameters = [];
     readonly List<(string name, Tensor tensor)> buffers = [];
@@ -67,6 +67,15 @@ public abstract class Module
 
     /// <summary>Direct children, in registration order.</summary>
     public IEnumerable<(string Name, Module Module)> NamedChildren() => children;
+
+    /// <summary>This module (named <paramref name="prefix"/>, "" at the root) and every descendant with its dotted path
+    /// (<c>"1.conv1"</c>), parents before children (<c>named_modules</c>).</summary>
+    public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
+    {
+        yield return (prefix, this);
+        foreach (var (name, child) in children)
+            foreach (var item in child.NamedModules(prefix.Length == 0 ? name : prefix + "." + name)) yield return item;
+    }
 
     /// <summary>Every parameter of this module and its descendants, with dotted names (<c>0.weight</c>).</summary>
     public IEnumerable<(string Name, Tensor Parameter)> NamedParameters(string prefix = "")

@@ -37,9 +37,9 @@ public sealed class MultiTask : Module
     /// <summary>The trunk's output read by every head: one tensor per head, [N, …] each.</summary>
     public Tensor[] ForwardAll(Tensor x)
     {
-        var shared = Trunk.Forward(x);
+        var shared = Trunk.Invoke(x);
         var outputs = new Tensor[heads.Length];
-        for (int i = 0; i < heads.Length; i++) outputs[i] = heads[i].Forward(shared);
+        for (int i = 0; i < heads.Length; i++) outputs[i] = heads[i].Invoke(shared);
         return outputs;
     }
 

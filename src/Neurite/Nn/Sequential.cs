@@ -51,13 +51,14 @@ public sealed class Sequential : Module
             }
             // A layer without an activation of its own followed by an activation module its kernel applies (Linear or a
             // convolution, then ReLU) runs as one op: same values and gradients, one pass and one tensor fewer.
+            // (Not when either has hooks: each must see its own input and output.)
             else if (layers[i] is IActivatable { Activation.IsNone: true } layer && i + 1 < layers.Count
-                && layers[i + 1] is IActivationModule next && layer.CanFuse(next.Activation))
+                && layers[i + 1] is IActivationModule next && layer.CanFuse(next.Activation) && !layers[i].HasHooks && !layers[i + 1].HasHooks)
             {
                 x = layer.Forward(x, next.Activation);
                 i++;
             }
-            else x = layers[i].Forward(x);
+            else x = layers[i].Invoke(x);
             if (!fold) continue;
             // the previous output, consumed by a retain-free layer that did not return a view of it, is dead
             if (dead is not null && Folding.KeepsNothing(layers[first]) && !ReferenceEquals(x.data, dead.data)) Folding.Recycle(dead);

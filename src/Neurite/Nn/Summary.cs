@@ -37,7 +37,7 @@ public sealed record ModelSummary(IReadOnlyList<SummaryRow> Rows, long TotalPara
             for (int i = 0; i < seq.Count; i++) x = Walk(seq[i], name.Length == 0 ? $"{i}" : $"{name}.{i}", x, rows);
             return x;
         }
-        var y = m.Forward(x);
+        var y = m.Invoke(x);
         rows.Add(new SummaryRow(name, m.Describe(), y.Shape.ToArray(), m.ParameterCount()));
         return y;
     }

@@ -8,6 +8,10 @@ public sealed partial class Tensor
 {
     Tensor View(int[] newShape, int[] newStrides, int newOffset) => new(data, DType, newShape, newStrides, newOffset);
 
+    /// <summary>A second tensor over the same storage, shape and strides, with no graph: ops that only mark a point in
+    /// the graph (hooks) record their own node on it.</summary>
+    internal Tensor Alias() => View(shape, strides, offset);
+
     /// <summary>The same elements in a new shape; one dimension may be −1 (inferred). A view when the
     /// data is contiguous, a copy otherwise.</summary>
     public Tensor Reshape(params int[] newShape)

@@ -41,9 +41,9 @@ public sealed partial class Seq2SeqModel
         var previous = Enumerable.Repeat((long)Vocabulary.StartId, n).ToArray();
         for (int step = 0; step < maxLength && done.Contains(false); step++)
         {
-            var (hidden, next, weights) = Step(targetEmbedding.Forward(Tensor.FromArray(previous, n)), state, memory);
+            var (hidden, next, weights) = Step(targetEmbedding.Invoke(Tensor.FromArray(previous, n)), state, memory);
             state = next;
-            var lp = output.Forward(hidden).LogSoftmax(1).ToFloatArray();
+            var lp = output.Invoke(hidden).LogSoftmax(1).ToFloatArray();
             var w = weights?.ToFloatArray();
             int s = memory?.Steps ?? 0;
             for (int b = 0; b < n; b++)
@@ -91,8 +91,8 @@ public sealed partial class Seq2SeqModel
         {
             int b = beam.Count;
             var previous = beam.Select(node => node.Token).ToArray();
-            var (hidden, next, weights) = Step(targetEmbedding.Forward(Tensor.FromArray(previous, b)), state, memory);
-            var lp = output.Forward(hidden).LogSoftmax(1).ToFloatArray();
+            var (hidden, next, weights) = Step(targetEmbedding.Invoke(Tensor.FromArray(previous, b)), state, memory);
+            var lp = output.Invoke(hidden).LogSoftmax(1).ToFloatArray();
             var w = weights?.ToFloatArray();
             var candidates = new List<(double LogP, int Row, int Token)>(b * v);
             for (int r = 0; r < b; r++)

@@ -110,7 +110,7 @@ public sealed partial class Seq2SeqModel : Module
     internal (AttentionMemory? Memory, DecoderState State) Encode(Tensor sourceIds, int[] sourceLengths)
     {
         CheckIds(sourceIds, "sourceIds", SourceVocabulary.Count);
-        var x = sourceEmbedding.Forward(sourceIds);
+        var x = sourceEmbedding.Invoke(sourceIds);
         Tensor outputs, hn;
         Tensor? cn = null;
         if (lstmEncoder is not null)
@@ -122,8 +122,8 @@ public sealed partial class Seq2SeqModel : Module
         Tensor h0, c0 = null!;
         if (Options.Bidirectional)
         {
-            h0 = bridgeH!.Forward(Tensor.Concat([hn.Select(0, 0), hn.Select(0, 1)], 1)).Tanh();
-            if (cn is not null) c0 = bridgeC!.Forward(Tensor.Concat([cn.Select(0, 0), cn.Select(0, 1)], 1));
+            h0 = bridgeH!.Invoke(Tensor.Concat([hn.Select(0, 0), hn.Select(0, 1)], 1)).Tanh();
+            if (cn is not null) c0 = bridgeC!.Invoke(Tensor.Concat([cn.Select(0, 0), cn.Select(0, 1)], 1));
         }
         else
         {
@@ -151,7 +151,7 @@ public sealed partial class Seq2SeqModel : Module
         else h = gruDecoder!.Forward(input, state.H);
         if (attention is null) return (h, new DecoderState(h, c, null), null);
         var (context, weights) = attention.Forward(h, memory!);
-        var hTilde = combine!.Forward(Tensor.Concat([context, h], 1)).Tanh();
+        var hTilde = combine!.Invoke(Tensor.Concat([context, h], 1)).Tanh();
         return (hTilde, new DecoderState(h, c, state.Feed is null ? null : hTilde), weights);
     }
 
@@ -164,13 +164,13 @@ public sealed partial class Seq2SeqModel : Module
         if (decoderInputs.Shape[0] != sourceIds.Shape[0])
             throw new ShapeException($"{Describe()}: {sourceIds.Shape[0]} sources but {decoderInputs.Shape[0]} targets");
         var (memory, state) = Encode(sourceIds, sourceLengths);
-        var embedded = targetEmbedding.Forward(decoderInputs);  // [N, T, E]
+        var embedded = targetEmbedding.Invoke(decoderInputs);  // [N, T, E]
         int steps = decoderInputs.Shape[1];
         var hidden = new Tensor[steps];
         for (int t = 0; t < steps; t++)
             (hidden[t], state, _) = Step(embedded.Select(1, t), state, memory);
         // one output GEMM over every step instead of one per step
-        return output.Forward(Tensor.Stack(hidden, 1));
+        return output.Invoke(Tensor.Stack(hidden, 1));
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ public sealed class Ensemble : Module
         Tensor? sum = null;
         foreach (var m in members)
         {
-            var p = m.Forward(x).Softmax(-1);
+            var p = m.Invoke(x).Softmax(-1);
             if (sum is not null && !sum.Shape.SequenceEqual(p.Shape))
                 throw new ShapeException($"Ensemble: members disagree on the output shape: {Shape.Format(sum.Shape)} and {Shape.Format(p.Shape)} ({m.Describe()})");
             sum = sum is null ? p : sum.Add(p);

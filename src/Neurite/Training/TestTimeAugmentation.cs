@@ -68,7 +68,7 @@ public static class TestTimeAugmentation
             Tensor? sum = null;
             foreach (var view in views)
             {
-                var p = model.Forward(view).Softmax(-1);
+                var p = model.Invoke(view).Softmax(-1);
                 sum = sum is null ? p : sum.Add(p);
             }
             return sum!.Div(views.Count);

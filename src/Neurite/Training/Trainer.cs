@@ -158,7 +158,7 @@ public sealed class Trainer(Module model, Loss loss, Optimizer optimizer)
                 if (cancellationToken.IsCancellationRequested) { Interrupt(epoch, batch, lastGood); cut = true; break; }
                 batch++;
                 Optimizer.ZeroGrad();
-                var output = Model.Forward(x);
+                var output = Model.Invoke(x);
                 var objective = Loss.Forward(output, y);
                 if (L1 > 0) objective = objective.Add(Penalty.L1(Model).Mul(L1));
                 if (L2 > 0) objective = objective.Add(Penalty.L2(Model).Mul(L2));
@@ -245,7 +245,7 @@ public sealed class Trainer(Module model, Loss loss, Optimizer optimizer)
         using (Autograd.NoGrad())
             foreach (var (x, y) in data)
             {
-                var output = Model.Forward(x);
+                var output = Model.Invoke(x);
                 int n = x.Shape.Length > 0 ? x.Shape[0] : 1;
                 lossSum += Loss.Forward(output, y).Item() * n;
                 seen += n;
@@ -268,7 +268,7 @@ public sealed class Trainer(Module model, Loss loss, Optimizer optimizer)
         var outputs = new List<Tensor>();
         using (Autograd.NoGrad())
             for (int at = 0; at < x.Shape[0]; at += batchSize)
-                outputs.Add(Model.Forward(x.Narrow(0, at, Math.Min(batchSize, x.Shape[0] - at))));
+                outputs.Add(Model.Invoke(x.Narrow(0, at, Math.Min(batchSize, x.Shape[0] - at))));
         Model.Train(wasTraining);
         return Tensor.Concat(outputs.ToArray(), 0);
     }

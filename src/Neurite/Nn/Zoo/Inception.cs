@@ -35,7 +35,7 @@ public sealed class InceptionBlock : Module
         : [new Conv2d(inC, outC, k, padding: k / 2), new ReLU()];
 
     /// <summary>[N, in, H, W] → [N, OutChannels, H, W]: the four branches (all keeping H and W) concatenated along the channels.</summary>
-    public override Tensor Forward(Tensor x) => Tensor.Concat([b1.Forward(x), b3.Forward(x), b5.Forward(x), pool.Forward(x)], 1);
+    public override Tensor Forward(Tensor x) => Tensor.Concat([b1.Invoke(x), b3.Invoke(x), b5.Invoke(x), pool.Invoke(x)], 1);
 
     /// <summary>E.g. <c>InceptionBlock(→ 256)</c>.</summary>
     public override string Describe() => $"InceptionBlock(→ {OutChannels})";

@@ -40,9 +40,9 @@ public sealed class BasicBlock : Module
             if (s != x) Folding.Recycle(s);
             return f;
         }
-        var y = bn1.Forward(conv1.Forward(x)).Relu();
-        y = bn2.Forward(conv2.Forward(y));
-        return y.Add(shortcut?.Forward(x) ?? x).Relu();
+        var y = bn1.Invoke(conv1.Invoke(x)).Relu();
+        y = bn2.Invoke(conv2.Invoke(y));
+        return y.Add(shortcut?.Invoke(x) ?? x).Relu();
     }
 
     /// <summary>The shortcut on the folded path: the identity, or the 1×1 convolution with its batch norm folded in.</summary>
@@ -98,10 +98,10 @@ public sealed class Bottleneck : Module
             if (s != x) Folding.Recycle(s);
             return f;
         }
-        var y = bn1.Forward(conv1.Forward(x)).Relu();
-        y = bn2.Forward(conv2.Forward(y)).Relu();
-        y = bn3.Forward(conv3.Forward(y));
-        return y.Add(shortcut?.Forward(x) ?? x).Relu();
+        var y = bn1.Invoke(conv1.Invoke(x)).Relu();
+        y = bn2.Invoke(conv2.Invoke(y)).Relu();
+        y = bn3.Invoke(conv3.Invoke(y));
+        return y.Add(shortcut?.Invoke(x) ?? x).Relu();
     }
 
     /// <summary>E.g. <c>Bottleneck(256 → 512, s=2)</c>.</summary>
