@@ -12,6 +12,7 @@ var examples = new Dictionary<string, Action<TextWriter>>
     ["long-dependencies"] = o => LongDependenciesExample.Run(o),
     ["pokemon-cp"] = o => PokemonCpExample.Run(o),
     ["dates"] = o => DatesExample.Run(o),
+    ["init-study"] = o => InitializationStudy.Run(o),
 };
 string name = args.Length > 0 ? args[0] : "";
 if (!examples.TryGetValue(name, out var run))

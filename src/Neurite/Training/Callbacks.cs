@@ -14,6 +14,8 @@ public abstract class Callback
     /// <param name="loss">The batch's loss, penalties included.</param>
     /// <param name="samples">The number of samples in the batch (its first dimension).</param>
     public virtual void OnBatchEnd(Trainer trainer, int epoch, int batch, double loss, int samples) { }
+    /// <summary>Called after a batch that <see cref="Trainer.Diagnostics"/> sampled, with its snapshot (before OnBatchEnd).</summary>
+    public virtual void OnDiagnostics(Trainer trainer, DiagnosticsSnapshot snapshot) { }
     /// <summary>Called after each completed epoch (and its validation), with its result; not for an epoch cut short.</summary>
     public virtual void OnEpochEnd(Trainer trainer, EpochResult result) { }
     /// <summary>Called once when <c>Fit</c> ends, also after early stopping, divergence or cancellation.</summary>

@@ -49,7 +49,15 @@ public sealed class History
     /// restores its best weights changes the weights, not this number.)</summary>
     public int LastCompletedEpoch { get; internal set; }
 
+    readonly List<DiagnosticsSnapshot> diagnostics = [];
+
+    /// <summary>The snapshots of <c>Trainer.Diagnostics</c> in order, including those taken in an epoch that was then
+    /// cut short (they show what led to a divergence); empty without diagnostics.</summary>
+    public IReadOnlyList<DiagnosticsSnapshot> Diagnostics => diagnostics;
+
     internal void Add(EpochResult result) => epochs.Add(result);
+
+    internal void AddDiagnostics(DiagnosticsSnapshot snapshot) => diagnostics.Add(snapshot);
 
     /// <summary>One header line <c>epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,seconds,samples_per_s</c> and one line
     /// per epoch (invariant culture, round-trip numbers; a missing value is empty).</summary>
@@ -64,7 +72,7 @@ public sealed class History
 
     /// <summary>The history as JSON; a non-finite value (a NaN validation loss of an empty set, a diverged run) is
     /// written as the string "NaN" or "Infinity", since JSON has no such numbers.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new Stored(epochs, StopReason, Divergence, Interrupted, LastCompletedEpoch), Json.Info<Stored>());
+    public string ToJson() => JsonSerializer.Serialize(new Stored(epochs, StopReason, Divergence, Interrupted, LastCompletedEpoch, diagnostics.Count == 0 ? null : diagnostics), Json.Info<Stored>());
 
     static readonly JsonSerializerOptions Json = new()
     {
@@ -80,7 +88,8 @@ public sealed class History
         [property: JsonPropertyName("stop_reason")] string? StopReason,
         [property: JsonPropertyName("divergence")] Divergence? Divergence,
         [property: JsonPropertyName("interrupted")] bool Interrupted,
-        [property: JsonPropertyName("last_completed_epoch")] int LastCompletedEpoch);
+        [property: JsonPropertyName("last_completed_epoch")] int LastCompletedEpoch,
+        [property: JsonPropertyName("diagnostics"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<DiagnosticsSnapshot>? Diagnostics = null);
 
     /// <summary>Writes CSV (for a .csv path) or JSON (otherwise), atomically.</summary>
     public void Save(string path) => Serialization.AtomicFile.WriteAllText(path, path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ToCsv() : ToJson());

@@ -74,6 +74,10 @@ public sealed class Trainer(Module model, Loss loss, Optimizer optimizer)
 
     double? divergenceFactor = 1e4;
 
+    /// <summary>Per-layer diagnostics sampled during Fit (activation statistics, dead ReLUs, saturation, gradient norms,
+    /// update ratios, warnings), handed to callbacks and kept in the history; null (the default) for none, at no cost.</summary>
+    public Diagnostics? Diagnostics { get; init; }
+
     /// <summary>The history of the current or last <c>Fit</c>.</summary>
     public History History { get; private set; } = new();
 
@@ -145,59 +149,71 @@ public sealed class Trainer(Module model, Loss loss, Optimizer optimizer)
         if (TrainingState.IsFinite(Model, Optimizer)) lastGood = TrainingState.Capture(Model, Optimizer);
         else Diverge(new Divergence(initialEpoch + 1, 0, double.NaN, DivergenceKind.NonFiniteWeights), null, watch);
 
-        for (int epoch = initialEpoch + 1; epoch <= epochs && stopReason is null; epoch++)
+        Diagnostics?.Attach(Model);
+        try
         {
-            var clock = Stopwatch.StartNew();
-            Model.Train();
-            double lossSum = 0, value = double.NaN;
-            long seen = 0, correct = 0;
-            bool classification = false, cut = false;
-            int batch = 0;
-            foreach (var (x, y) in train)
+            for (int epoch = initialEpoch + 1; epoch <= epochs && stopReason is null; epoch++)
             {
-                if (cancellationToken.IsCancellationRequested) { Interrupt(epoch, batch, lastGood); cut = true; break; }
-                batch++;
-                Optimizer.ZeroGrad();
-                var output = Model.Invoke(x);
-                var objective = Loss.Forward(output, y);
-                if (L1 > 0) objective = objective.Add(Penalty.L1(Model).Mul(L1));
-                if (L2 > 0) objective = objective.Add(Penalty.L2(Model).Mul(L2));
-                value = objective.Item();
-                if (watch.Check(value) is { } kind) { Diverge(new Divergence(epoch, batch, value, kind), lastGood, watch); cut = true; break; }
-                objective.Backward();
-                if (ClipGradNorm is { } maxNorm) GradClip.ClipGradNorm(Model.Parameters(), maxNorm);
-                Optimizer.Step();
-
-                int n = x.Shape.Length > 0 ? x.Shape[0] : 1;
-                lossSum += value * n;
-                seen += n;
-                if (y.DType == DType.Int64 && output.Rank == 2)
+                var clock = Stopwatch.StartNew();
+                Model.Train();
+                double lossSum = 0, value = double.NaN;
+                long seen = 0, correct = 0;
+                bool classification = false, cut = false;
+                int batch = 0;
+                foreach (var (x, y) in train)
                 {
-                    classification = true;
-                    correct += CountCorrect(output, y);
-                }
-                foreach (var c in callbacks) c.OnBatchEnd(this, epoch, batch, value, n);
-            }
-            if (cut) break;
-            if (cancellationToken.IsCancellationRequested) { Interrupt(epoch, batch, lastGood); break; }
-            // the snapshot is only renewed from a healthy state: the last step may have left a loss that looked fine but
-            // weights that are not, and an epoch shorter than the warm-up has not had its losses tested yet
-            if (!TrainingState.IsFinite(Model, Optimizer)) { Diverge(new Divergence(epoch, batch, value, DivergenceKind.NonFiniteWeights), lastGood, watch); break; }
-            if (watch.ExplodedAtEpochEnd()) { Diverge(new Divergence(epoch, batch, value, DivergenceKind.Exploded), lastGood, watch); break; }
+                    if (cancellationToken.IsCancellationRequested) { Interrupt(epoch, batch, lastGood); cut = true; break; }
+                    batch++;
+                    Optimizer.ZeroGrad();
+                    Diagnostics?.BeginBatch();
+                    var output = Model.Invoke(x);
+                    var objective = Loss.Forward(output, y);
+                    if (L1 > 0) objective = objective.Add(Penalty.L1(Model).Mul(L1));
+                    if (L2 > 0) objective = objective.Add(Penalty.L2(Model).Mul(L2));
+                    value = objective.Item();
+                    if (watch.Check(value) is { } kind) { Diverge(new Divergence(epoch, batch, value, kind), lastGood, watch); cut = true; break; }
+                    objective.Backward();
+                    if (ClipGradNorm is { } maxNorm) GradClip.ClipGradNorm(Model.Parameters(), maxNorm);
+                    Diagnostics?.BeforeStep();
+                    Optimizer.Step();
+                    if (Diagnostics?.AfterStep(epoch, batch) is { } snapshot)
+                    {
+                        History.AddDiagnostics(snapshot);
+                        foreach (var c in callbacks) c.OnDiagnostics(this, snapshot);
+                    }
 
-            double trainLoss = seen == 0 ? double.NaN : lossSum / seen;
-            double? valLoss = null, valAcc = null;
-            if (validation is not null && Evaluate(validation) is var v) (valLoss, valAcc) = (v.Loss, v.Accuracy);
-            double seconds = clock.Elapsed.TotalSeconds;
-            var result = new EpochResult(epoch, trainLoss, classification && seen > 0 ? (double)correct / seen : null, valLoss, valAcc,
-                Optimizer.LearningRate, seconds, seen / Math.Max(seconds, 1e-9));
-            History.Add(result);
-            Logger.LogInformation("epoch {Epoch}/{Epochs}: train loss {TrainLoss:g4}, val loss {ValLoss:g4}, val accuracy {ValAccuracy:p2}, lr {LearningRate:g3}, {Seconds:f1} s",
-                epoch, epochs, trainLoss, valLoss, valAcc, Optimizer.LearningRate, seconds);
-            foreach (var c in callbacks) c.OnEpochEnd(this, result);
-            History.LastCompletedEpoch = epoch;
-            if (stopReason is null) lastGood = TrainingState.Capture(Model, Optimizer);
+                    int n = x.Shape.Length > 0 ? x.Shape[0] : 1;
+                    lossSum += value * n;
+                    seen += n;
+                    if (y.DType == DType.Int64 && output.Rank == 2)
+                    {
+                        classification = true;
+                        correct += CountCorrect(output, y);
+                    }
+                    foreach (var c in callbacks) c.OnBatchEnd(this, epoch, batch, value, n);
+                }
+                if (cut) break;
+                if (cancellationToken.IsCancellationRequested) { Interrupt(epoch, batch, lastGood); break; }
+                // the snapshot is only renewed from a healthy state: the last step may have left a loss that looked fine but
+                // weights that are not, and an epoch shorter than the warm-up has not had its losses tested yet
+                if (!TrainingState.IsFinite(Model, Optimizer)) { Diverge(new Divergence(epoch, batch, value, DivergenceKind.NonFiniteWeights), lastGood, watch); break; }
+                if (watch.ExplodedAtEpochEnd()) { Diverge(new Divergence(epoch, batch, value, DivergenceKind.Exploded), lastGood, watch); break; }
+
+                double trainLoss = seen == 0 ? double.NaN : lossSum / seen;
+                double? valLoss = null, valAcc = null;
+                if (validation is not null && Evaluate(validation) is var v) (valLoss, valAcc) = (v.Loss, v.Accuracy);
+                double seconds = clock.Elapsed.TotalSeconds;
+                var result = new EpochResult(epoch, trainLoss, classification && seen > 0 ? (double)correct / seen : null, valLoss, valAcc,
+                    Optimizer.LearningRate, seconds, seen / Math.Max(seconds, 1e-9));
+                History.Add(result);
+                Logger.LogInformation("epoch {Epoch}/{Epochs}: train loss {TrainLoss:g4}, val loss {ValLoss:g4}, val accuracy {ValAccuracy:p2}, lr {LearningRate:g3}, {Seconds:f1} s",
+                    epoch, epochs, trainLoss, valLoss, valAcc, Optimizer.LearningRate, seconds);
+                foreach (var c in callbacks) c.OnEpochEnd(this, result);
+                History.LastCompletedEpoch = epoch;
+                if (stopReason is null) lastGood = TrainingState.Capture(Model, Optimizer);
+            }
         }
+        finally { Diagnostics?.Detach(); }
         History.StopReason = stopReason;
         if (History.Divergence is not null) Logger.LogWarning("training diverged: {Reason}", stopReason);
         else if (stopReason is not null) Logger.LogInformation("training stopped: {Reason}", stopReason);
