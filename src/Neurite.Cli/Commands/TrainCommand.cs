@@ -6,6 +6,7 @@ using Neurite.Nn.Zoo;
 using Neurite.Nn;
 using Neurite.Serialization;
 using Neurite.Training;
+using Spectre.Console;
 
 namespace Neurite.Cli.Commands;
 
@@ -20,7 +21,7 @@ public static class TrainCommand
         string? Output = null, string? History = null, bool Plain = false,
         string? Checkpoint = null, int CheckpointEvery = 1, string? Resume = null, bool Augment = false, double Width = 1.0,
         double TestFraction = 0.2, double? DevFraction = null, string? Impute = null, bool CreateDirs = false,
-        ClassicalOptions? Classical = null, double? MaxNorm = null);
+        ClassicalOptions? Classical = null, double? MaxNorm = null, bool Diagnose = false, int? DiagnoseEvery = null);
 
     /// <summary>The exit code of a run the divergence guard stopped (the loss became NaN/∞ or exploded).</summary>
     public const int DivergedExitCode = 3;
@@ -65,11 +66,13 @@ public static class TrainCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a resumable checkpoint (weights, optimiser, epoch, RNG) to this file" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Epochs between checkpoints", DefaultValueFactory = _ => 1 };
         var resume = new Option<string?>("--resume") { Description = "Resume from a checkpoint written by --checkpoint with the same options" };
+        var diagnose = new Option<bool>("--diagnose") { Description = "Print each layer's activation statistics, dead ReLUs, saturated units, gradient norm and update/weight ratio, with warnings (once per epoch unless --diagnose-every)" };
+        var diagnoseEvery = new Option<int?>("--diagnose-every") { Description = "Diagnostics every N optimizer steps (implies --diagnose)" };
         var command = new Command("train", "Train a network and report its test accuracy")
         {
             dataset, csv, label, dataDir, regression, model, activation, dropout, batchNorm, optimizer, lr, schedule,
             batchSize, epochs, seed, l1, l2, weightDecay, early, clip, output, history, plain, checkpoint, checkpointEvery, resume, augment, width,
-            testFraction, devFraction, impute, createDirs, alpha, c, regParam, varSmoothing, binarize, maxNorm,
+            testFraction, devFraction, impute, createDirs, alpha, c, regParam, varSmoothing, binarize, maxNorm, diagnose, diagnoseEvery,
         };
         command.SetAction(r => Run(new Settings(
             r.GetValue(dataset), r.GetValue(csv), r.GetValue(label), r.GetValue(dataDir), r.GetValue(regression),
@@ -78,7 +81,8 @@ public static class TrainCommand
             r.GetValue(seed), r.GetValue(l1), r.GetValue(l2), r.GetValue(weightDecay), r.GetValue(early), r.GetValue(clip),
             r.GetValue(output), r.GetValue(history), r.GetValue(plain), r.GetValue(checkpoint), r.GetValue(checkpointEvery), r.GetValue(resume), r.GetValue(augment), r.GetValue(width),
             r.GetValue(testFraction), r.GetValue(devFraction), r.GetValue(impute), r.GetValue(createDirs),
-            new ClassicalOptions(r.GetValue(alpha), r.GetValue(c), r.GetValue(regParam), r.GetValue(varSmoothing), r.GetValue(binarize)), r.GetValue(maxNorm)), Console.Out));
+            new ClassicalOptions(r.GetValue(alpha), r.GetValue(c), r.GetValue(regParam), r.GetValue(varSmoothing), r.GetValue(binarize)), r.GetValue(maxNorm),
+            r.GetValue(diagnose), r.GetValue(diagnoseEvery)), Console.Out));
         return command;
     }
 
@@ -132,7 +136,13 @@ public static class TrainCommand
         output.WriteLine($"optimizer: {optimizer}");
 
         Loss loss = data.Classification ? new CrossEntropyLoss() : new MSELoss();
-        var trainer = new Trainer(model, loss, optimizer) { L1 = s.L1, L2 = s.L2, ClipGradNorm = s.ClipNorm };
+        var train = new DataLoader(data.Train, s.BatchSize, shuffle: true, seed: s.Seed, transform: augmentation);
+        bool diagnose = s.Diagnose || s.DiagnoseEvery is not null;
+        var trainer = new Trainer(model, loss, optimizer)
+        {
+            L1 = s.L1, L2 = s.L2, ClipGradNorm = s.ClipNorm,
+            Diagnostics = diagnose ? new Diagnostics(s.DiagnoseEvery ?? train.BatchCount) : null,
+        };
         var callbacks = new List<Callback>();
         var scheduler = Specs.Schedules.Parse(s.Schedule)(optimizer, s.Epochs);
         if (scheduler is not null) callbacks.Add(new SchedulerCallback(scheduler));
@@ -140,7 +150,6 @@ public static class TrainCommand
         if (s.EarlyStopping > 0) callbacks.Add(new EarlyStopping(s.EarlyStopping));
         if (s.MaxNorm is { } limit) callbacks.Add(new MaxNorm(limit));
         if (s.History is not null) callbacks.Add(new HistoryWriter(s.History));
-        var train = new DataLoader(data.Train, s.BatchSize, shuffle: true, seed: s.Seed, transform: augmentation);
         var dev = data.Dev.Count > 0 ? new DataLoader(data.Dev, 1000) : null;
         int startEpoch = 0;
         if (s.Resume is not null)
@@ -155,12 +164,14 @@ public static class TrainCommand
             if (s.Plain || Console.IsOutputRedirected || output != Console.Out)
             {
                 callbacks.Add(new PlainProgress(output));
+                if (diagnose) callbacks.Add(new DiagnosticsPrinter(output.Write));
                 history = trainer.Fit(train, s.Epochs, startEpoch, dev, interrupt.Token, callbacks.ToArray());
             }
             else
             {
                 var live = new LiveProgress(train.BatchCount);
                 callbacks.Add(live);
+                if (diagnose) callbacks.Add(new DiagnosticsPrinter(text => AnsiConsole.Write(new Text(text))));
                 history = live.Run(() => trainer.Fit(train, s.Epochs, startEpoch, dev, interrupt.Token, callbacks.ToArray()));
             }
         }
@@ -232,6 +243,7 @@ public static class TrainCommand
         Range("--batch-size", s.BatchSize, 1, 1 << 20);
         Range("--checkpoint-every", s.CheckpointEvery, 1, 1_000_000);
         Range("--early-stopping", s.EarlyStopping, 0, 1_000_000);
+        if (s.DiagnoseEvery is { } every) Range("--diagnose-every", every, 1, 1_000_000_000);
         if (!(s.Dropout >= 0 && s.Dropout < 1)) throw new UsageException($"--dropout must be in [0, 1), got {s.Dropout}");
         if (s.LearningRate is { } lr && !(lr > 0 && double.IsFinite(lr))) throw new UsageException($"--lr must be a positive number, got {lr}");
         if (!(s.L1 >= 0 && s.L2 >= 0 && s.WeightDecay >= 0) || !double.IsFinite(s.L1 + s.L2 + s.WeightDecay)) throw new UsageException("--l1, --l2 and --weight-decay must be non-negative numbers");
